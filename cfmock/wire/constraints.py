@@ -1,0 +1,111 @@
+"""Model constraints botocore does not check client-side -> ``MalformedXML`` (decisions 17).
+
+botocore checks required members, types and minimum lengths; the service checks the rest (max length,
+pattern, enum, blob sizes) and answers ``N validation errors detected: Value '…' at '…' failed to satisfy
+constraint: …``. Driven by the input shape, so new operations get it for free.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cfmock.backend.errors import ServiceError
+
+# AWS patterns use Java regex syntax. Python's `re` lacks \p{..}; the only form the CloudFront model uses
+# is a single class of categories and literals, repeated: `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`.
+_CATEGORY_CLASS = re.compile(r"^\(?\[((?:\\p\{[A-Z]\}|\\.|[^\]\\])*)\]\*\)?$")
+
+
+def compile_pattern(pattern: str) -> Callable[[str], bool]:
+    """A full-match predicate for a model pattern (AWS validates the whole value)."""
+    match = _CATEGORY_CLASS.match(pattern) if "\\p{" in pattern else None
+    if match is not None:
+        body = match.group(1)
+        categories = set(re.findall(r"\\p\{([A-Z])\}", body))
+        literals = set(re.sub(r"\\p\{[A-Z]\}", "", body).replace("\\", ""))
+        return lambda value: all(ch in literals or unicodedata.category(ch)[0] in categories for ch in value)
+    if "\\p{" in pattern:
+        raise ValueError(f"unsupported model pattern {pattern!r}")
+    compiled = re.compile(pattern)
+    return lambda value: compiled.fullmatch(value) is not None
+
+
+_PATTERNS: dict[str, Callable[[str], bool]] = {}
+
+
+def _matches(pattern: str, value: str) -> bool:
+    check = _PATTERNS.get(pattern)
+    if check is None:
+        check = _PATTERNS[pattern] = compile_pattern(pattern)
+    return check(value)
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _violations(shape: Any, value: Any, path: str, out: list[str]) -> None:
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        for name, member in shape.members.items():
+            item = value.get(name) if isinstance(value, Mapping) else None
+            if item is not None:
+                _violations(member, item, f"{path}.{_lower_first(name)}" if path else _lower_first(name), out)
+        return
+    if kind == "list":
+        for index, item in enumerate(value):
+            _violations(shape.member, item, f"{path}.{index + 1}.member", out)
+        return
+    shown = value if kind == "string" else "<binary>" if kind == "blob" else value
+    if kind in ("string", "blob"):
+        size = len(value)
+        if "min" in meta and size < meta["min"]:
+            out.append(
+                f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+                f"Member must have length greater than or equal to {meta['min']}"
+            )
+        if "max" in meta and size > meta["max"]:
+            out.append(
+                f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {meta['max']}"
+            )
+    if kind == "string" and "pattern" in meta and not _matches(meta["pattern"], value):
+        out.append(
+            f"Value '{value}' at '{path}' failed to satisfy constraint: "
+            f"Member must satisfy regular expression pattern: {meta['pattern']}"
+        )
+    if kind == "string" and "enum" in meta and value not in meta["enum"]:
+        out.append(
+            f"Value '{value}' at '{path}' failed to satisfy constraint: "
+            f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]"
+        )
+    if kind in ("integer", "long"):
+        if "min" in meta and value < meta["min"]:
+            out.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value greater than or equal to {meta['min']}"
+            )
+        if "max" in meta and value > meta["max"]:
+            out.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value less than or equal to {meta['max']}"
+            )
+
+
+def check_constraints(operation: Any, params: Mapping[str, Any], error_code: str = "MalformedXML") -> None:
+    """Raise ``error_code`` listing every model-constraint violation in ``params``, if any."""
+    if operation.input_shape is not None:
+        check_shape(operation.input_shape, params, "", error_code)
+
+
+def check_shape(shape: Any, value: Any, path: str, error_code: str) -> None:
+    """Raise ``error_code`` listing every constraint violation of ``value`` against ``shape``, if any."""
+    found: list[str] = []
+    _violations(shape, value, path, found)
+    if found:
+        noun = "error" if len(found) == 1 else "errors"
+        raise ServiceError(error_code, f"{len(found)} validation {noun} detected: " + "; ".join(found))

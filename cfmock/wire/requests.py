@@ -1,0 +1,180 @@
+"""Serialized request (what botocore would send) -> operation params in the API's own vocabulary.
+
+Driven by the operation's input shape: URI labels (percent-decoded), query string, headers and the
+body (XML for rest-xml, JSON for rest-json; blobs base64 inside XML). Parsers are compiled once per
+operation and cached, because this runs on every mocked call.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from cfmock.backend.errors import ServiceError
+
+Params = dict[str, Any]
+_LABEL = re.compile(r"\{([^}+]+)(\+?)\}")
+
+
+class _OperationParser:
+    def __init__(self, operation: Any) -> None:
+        http = operation.http
+        path = http["requestUri"].split("?", 1)[0]
+        pattern, last = [], 0
+        for match in _LABEL.finditer(path):
+            pattern.append(re.escape(path[last : match.start()]))
+            pattern.append(f"(?P<{match.group(1)}>.+)" if match.group(2) else f"(?P<{match.group(1)}>[^/]*)")
+            last = match.end()
+        pattern.append(re.escape(path[last:]))
+        self.uri = re.compile("".join(pattern))
+        self.protocol: str = operation.metadata["protocol"]
+        shape = operation.input_shape
+        self.labels: list[tuple[str, str, Any]] = []
+        self.query: list[tuple[str, str, Any]] = []
+        self.headers: list[tuple[str, str, Any]] = []
+        self.body_members: dict[str, Any] = {}
+        self.payload: tuple[str, Any] | None = None
+        if shape is None:
+            return
+        payload = shape.serialization.get("payload")
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire_name = member.serialization.get("name", name)
+            if location == "uri":
+                self.labels.append((name, wire_name, member))
+            elif location == "querystring":
+                self.query.append((name, wire_name, member))
+            elif location == "header":
+                self.headers.append((name, wire_name.lower(), member))
+            elif name == payload:
+                self.payload = (name, member)
+            else:
+                self.body_members[name] = member
+        self.shape = shape
+
+    def parse(self, request: Mapping[str, Any]) -> Params:
+        params: Params = {}
+        match = self.uri.fullmatch(request["url_path"])
+        if match is None:
+            raise ServiceError("InvalidArgument", f"Unexpected request path {request['url_path']!r}.")
+        for name, wire_name, member in self.labels:
+            params[name] = _scalar(member, unquote(match.group(wire_name)))
+        query = request.get("query_string") or {}
+        if isinstance(query, str):
+            query = dict(parse_qsl(query, keep_blank_values=True))
+        for name, wire_name, member in self.query:
+            if wire_name in query:
+                params[name] = _scalar(member, query[wire_name])
+        if self.headers:
+            headers = {k.lower(): v for k, v in request.get("headers", {}).items()}
+            for name, wire_name, member in self.headers:
+                if wire_name in headers:
+                    value = headers[wire_name]
+                    params[name] = _scalar(member, value.decode() if isinstance(value, bytes) else value)
+        body = request.get("body") or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if self.payload is not None:
+            name, member = self.payload
+            if member.type_name in ("blob", "string"):
+                params[name] = body if member.type_name == "blob" else body.decode("utf-8")
+            elif body:
+                params[name] = self._document(body, member)
+        elif self.body_members and body:
+            params.update(self._document(body, self.shape, only=self.body_members))
+        return params
+
+    def _document(self, body: bytes, shape: Any, only: Mapping[str, Any] | None = None) -> Params:
+        if self.protocol == "rest-json":
+            try:
+                document = json.loads(body)
+            except ValueError:
+                raise ServiceError("SerializationException", "The request body is not valid JSON.") from None
+            return dict(_from_json(shape, document, only))
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            raise ServiceError("MalformedXML", "The XML you provided was not well-formed.") from None
+        return dict(_from_xml(shape, root, only))
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _scalar(shape: Any, text: str) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        return int(text)
+    if kind == "boolean":
+        return text == "true"
+    if kind == "blob":
+        return base64.b64decode(text)
+    if kind == "timestamp":
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return text
+
+
+def _from_xml(shape: Any, node: ET.Element, only: Mapping[str, Any] | None = None) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        children: dict[str, list[ET.Element]] = {}
+        for child in node:
+            children.setdefault(_local(child.tag), []).append(child)
+        result: Params = {}
+        for name, member in (only or shape.members).items():
+            found = children.get(member.serialization.get("name", name))
+            if not found:
+                continue
+            if member.type_name == "list" and member.serialization.get("flattened"):
+                result[name] = [_from_xml(member.member, item) for item in found]
+            else:
+                result[name] = _from_xml(member, found[0])
+        return result
+    if kind == "list":
+        return [_from_xml(shape.member, child) for child in node]
+    if kind == "map":
+        raise ServiceError("InvalidArgument", "Maps are not expected in CloudFront requests.")
+    return _scalar(shape, node.text or "")
+
+
+def _from_json(shape: Any, value: Any, only: Mapping[str, Any] | None = None) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise ServiceError("SerializationException", f"Expected an object for {shape.name}.")
+        members = only or shape.members
+        return {
+            name: _from_json(member, value[member.serialization.get("name", name)])
+            for name, member in members.items()
+            if member.serialization.get("name", name) in value
+        }
+    if kind == "list":
+        return [_from_json(shape.member, item) for item in value]
+    if kind == "map":
+        return {key: _from_json(shape.value, item) for key, item in value.items()}
+    if kind == "blob":
+        return base64.b64decode(value)
+    if kind == "timestamp" and isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    return value
+
+
+# Keyed by (service, operation) rather than by model object: botocore builds a new model per client, and a
+# suite makes thousands of clients.
+_PARSERS: dict[tuple[str, str], _OperationParser] = {}
+
+
+def parse_request(operation: Any, request: Mapping[str, Any]) -> Params:
+    """Turn botocore's serialized ``request_dict`` for ``operation`` back into API params."""
+    key = (operation.service_model.service_name, operation.name)
+    parser = _PARSERS.get(key)
+    if parser is None:
+        parser = _PARSERS[key] = _OperationParser(operation)
+    return parser.parse(request)
