@@ -1,0 +1,5 @@
+"""``python -m cfmock``: the command line."""
+
+from cfmock.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""``mock_cloudfront_functions``: one activation class behind every entry point.
+
+Decorator (``def``, ``async def``, ``unittest.TestCase`` classes), ``with``/``async with`` and
+``start()``/``stop()``. Activations nest: inner ones share the outermost one's state, an inner exit never
+deactivates the outer one, and the outermost exit removes every patch and discards the state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from cfmock.options import MockOptions
+from cfmock.state import StagedView, resolve_operation
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+_stack_lock = threading.RLock()
+_stack: list[CloudFrontMock] = []
+
+
+class CloudFrontMock:
+    """An activation of the CloudFront mock, and the handle on its state while it is active."""
+
+    def __init__(self, options: MockOptions | None = None, *, explicit: frozenset[str] | None = None) -> None:
+        """``explicit`` names the options the caller set; by default all of them when ``options`` is given."""
+        self.options = options or MockOptions()
+        if explicit is None:
+            explicit = frozenset(f.name for f in dataclasses.fields(MockOptions)) if options else frozenset()
+        self._explicit = explicit
+        self._state: Any = None
+
+    # -- start / stop ---------------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self._state is not None
+
+    def start(self) -> CloudFrontMock:
+        from cfmock import interception
+        from cfmock.service.dispatch import MockState
+
+        with _stack_lock:
+            if self._state is not None:
+                raise RuntimeError("this cfmock activation is already started; stop it first")
+            if _stack:
+                outer = _stack[0]
+                differing = [n for n in self._explicit if getattr(self.options, n) != getattr(outer.options, n)]
+                if differing:
+                    raise ValueError(
+                        "a nested cfmock activation shares the outer activation's state, so it cannot take "
+                        f"different options ({', '.join(sorted(differing))}; outer: {outer.options})"
+                    )
+                self._state = outer._state
+            else:
+                state = MockState(self.options)
+                interception.install(state)
+                self._state = state
+            _stack.append(self)
+        return self
+
+    def stop(self) -> None:
+        from cfmock import interception
+
+        with _stack_lock:
+            if self._state is None:
+                raise RuntimeError("this cfmock activation is not started")
+            if _stack[-1] is not self:
+                raise RuntimeError("cfmock activations must be stopped innermost first")
+            _stack.pop()
+            self._state = None
+            if not _stack:
+                interception.uninstall()
+
+    def __enter__(self) -> CloudFrontMock:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> CloudFrontMock:
+        return self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- decorating -----------------------------------------------------------------------------------
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+    @overload
+    def __call__(self, target: F) -> F: ...
+    def __call__(self, target: Any) -> Any:
+        import wrapt
+
+        if isinstance(target, type):
+            # unittest is not imported just for this check: a TestCase subclass means it already is.
+            unittest_module = sys.modules.get("unittest")
+            if unittest_module is not None and issubclass(target, unittest_module.TestCase):
+                return self._decorate_test_case(target)
+            raise TypeError(
+                f"mock_cloudfront_functions can decorate functions, coroutine functions and unittest.TestCase "
+                f"subclasses, not the class {target.__qualname__}"
+            )
+        if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
+            raise TypeError(
+                f"mock_cloudfront_functions cannot decorate the generator function {target.__qualname__}: the "
+                "mock would end before the generator runs. Use `with mock_cloudfront_functions():` inside it."
+            )
+        if inspect.iscoroutinefunction(target):
+
+            @wrapt.decorator
+            async def run_async(wrapped: Any, _instance: Any, args: Any, kwargs: Any) -> Any:
+                async with self:  # the coroutine body itself runs mocked
+                    return await wrapped(*args, **kwargs)
+
+            return run_async(target)
+        if callable(target):
+
+            @wrapt.decorator
+            def run_sync(wrapped: Any, _instance: Any, args: Any, kwargs: Any) -> Any:
+                with self:
+                    return wrapped(*args, **kwargs)
+
+            return run_sync(target)
+        raise TypeError(f"mock_cloudfront_functions cannot decorate {target!r}: it is not callable")
+
+    def _decorate_test_case(self, cls: type[T]) -> type[T]:
+        original_set_up = cls.setUp  # type: ignore[attr-defined]
+        activation = self
+
+        def setUp(test: Any) -> None:
+            # A fresh state per test; cleanups run even when setUp fails.
+            activation.start()
+            test.addCleanup(activation.stop)
+            original_set_up(test)
+
+        cls.setUp = setUp  # type: ignore[attr-defined]
+        return cls
+
+    # -- state ----------------------------------------------------------------------------------------
+
+    def _require_state(self) -> Any:
+        if self._state is None:
+            raise RuntimeError("the cfmock activation is not active: start it (or enter it) first")
+        return self._state
+
+    @property
+    def account_id(self) -> str:
+        """The account in every ARN: the outermost activation's, since nested ones share its state."""
+        state = self._state
+        return str(state.options.account_id if state is not None else self.options.account_id)
+
+    @property
+    def functions(self) -> StagedView:
+        """CloudFront Functions by name, e.g. ``m.functions["name"].live.code``."""
+        state = self._require_state()
+        return StagedView(state.backend, state.backend.functions, "function")
+
+    @property
+    def connection_functions(self) -> StagedView:
+        """Connection functions by name (``.id`` holds the opaque Id)."""
+        state = self._require_state()
+        return StagedView(state.backend, state.backend.connection_functions, "connection function")
+
+    def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1) -> None:
+        """Make the next ``count`` calls of ``operation`` fail with ``code``.
+
+        ``operation`` is the API name (``UpdateFunction``) or the boto3 method name (``update_function``);
+        ``code`` must be an error the service model documents for that operation.
+        """
+        if count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
+        name = resolve_operation(operation, code)
+        self._require_state().injector.add(name, code, message, count)
+
+    def __repr__(self) -> str:
+        return f"<CloudFrontMock {'active' if self.active else 'inactive'} {self.options}>"
+
+
+@overload
+def mock_cloudfront_functions(target: F, /) -> F: ...
+@overload
+def mock_cloudfront_functions(target: type[T], /) -> type[T]: ...
+@overload
+def mock_cloudfront_functions(
+    target: None = None,
+    /,
+    *,
+    account_id: str = ...,
+    viewer_budget_ms: float = ...,
+    connection_budget_ms: float = ...,
+    time_limit_s: float = ...,
+    edge_location: str = ...,
+) -> CloudFrontMock: ...
+def mock_cloudfront_functions(target: Any = None, /, **options: Any) -> Any:
+    """Mock CloudFront Functions, Connection Functions and KeyValueStore for every botocore client.
+
+    Use it bare as a decorator (``@mock_cloudfront_functions``), called with options
+    (``@mock_cloudfront_functions(account_id="111122223333")``), as a (async) context manager, or through
+    ``start()``/``stop()``. See :class:`cfmock.options.MockOptions` for the options.
+    """
+    activation = CloudFrontMock(MockOptions(**options), explicit=frozenset(options))
+    if target is None:
+        return activation
+    if options:
+        raise TypeError("pass either a target to decorate or options, not both")
+    return activation(target)

@@ -1,0 +1,45 @@
+"""pytest plugin (registered through the ``pytest11`` entry point).
+
+Fixture ``cloudfront_functions`` yields an active :class:`cfmock.CloudFrontMock`; the marker
+``@pytest.mark.cloudfront_functions(**options)`` sets its options and activates it for the test even
+when the test does not ask for the fixture. Loading the plugin imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from cfmock.activation import CloudFrontMock
+
+MARKER = "cloudfront_functions"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**options): run the test with cfmock's CloudFront mock active "
+        "(options as for cfmock.mock_cloudfront_functions).",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        marked = item.get_closest_marker(MARKER) is not None
+        if marked and isinstance(item, pytest.Function) and MARKER not in item.fixturenames:
+            item.fixturenames.insert(0, MARKER)
+
+
+@pytest.fixture
+def cloudfront_functions(request: pytest.FixtureRequest) -> Iterator[CloudFrontMock]:
+    """An active CloudFront mock with fresh state; options come from the test's marker, if any."""
+    from cfmock.activation import mock_cloudfront_functions
+
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is not None and marker.args:
+        raise TypeError(f"@pytest.mark.{MARKER} takes keyword options only, got {marker.args!r}")
+    with mock_cloudfront_functions(**(marker.kwargs if marker is not None else {})) as mock:
+        yield mock

@@ -1,0 +1,58 @@
+"""``inject_error``: make the next matching calls fail with an error code the model documents."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cfmock.backend.errors import ServiceError
+
+
+@dataclass
+class _Pending:
+    code: str
+    message: str | None
+    remaining: int
+
+
+class ErrorInjector:
+    """Pending injected errors per operation, consumed first-in first-out, thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[str, list[_Pending]] = {}
+
+    def add(self, operation: str, code: str, message: str | None, count: int) -> None:
+        with self._lock:
+            self._pending.setdefault(operation, []).append(_Pending(code, message, count))
+
+    def take(self, operation: str) -> ServiceError | None:
+        """The error the next ``operation`` call must fail with, if one is pending."""
+        if not self._pending:  # the common case, without the lock
+            return None
+        with self._lock:
+            queue = self._pending.get(operation)
+            if not queue:
+                return None
+            head = queue[0]
+            head.remaining -= 1
+            if head.remaining <= 0:
+                queue.pop(0)
+                if not queue:
+                    del self._pending[operation]
+            return ServiceError(head.code, head.message)
+
+    def pending(self) -> dict[str, list[tuple[str, int]]]:
+        with self._lock:
+            return {op: [(p.code, p.remaining) for p in queue] for op, queue in self._pending.items()}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+
+def documented_codes(operation: object) -> list[str]:
+    """Error codes the model documents for an operation (botocore ``OperationModel.error_shapes``)."""
+    shapes: Iterable[object] = getattr(operation, "error_shapes", [])
+    return sorted(str(getattr(shape, "error_code", None) or getattr(shape, "name", "")) for shape in shapes)
