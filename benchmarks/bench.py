@@ -1,0 +1,256 @@
+"""cfmock benchmarks: medians and same-run ratios. Run: ``python benchmarks/bench.py`` (``--quick`` for fewer rounds).
+
+Compared, in one run, on the same machine:
+* cfmock: the mocked call, end to end through boto3;
+* the faithful floor: canned response bytes answered at ``before-call`` and run through botocore's own
+  parser, which is what any mock that keeps botocore's parsing must pay;
+* botocore's ``Stubber`` (no parsing at all);
+* moto 5 (``mock_aws``) where moto has the operation.
+Machines are noisy: read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from typing import Any
+
+CODE = b"function handler(event) { return event.request; }\n" + b"// padding\n" * 180  # ~2 KB
+CONFIG = {"Comment": "bench", "Runtime": "cloudfront-js-2.0"}
+
+
+def timed(fn: Callable[[], Any], rounds: int, inner: int) -> float:
+    """Median seconds per call over ``rounds`` batches of ``inner`` calls."""
+    fn()  # warm caches
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        samples.append((time.perf_counter() - start) / inner)
+    return statistics.median(samples)
+
+
+def client() -> Any:
+    import boto3
+
+    return boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+
+
+class _Raw(io.BytesIO):
+    def stream(self, **_kw: Any) -> Any:
+        yield self.getvalue()
+
+
+def canned_before_call(cf: Any, status: int, headers: dict[str, str], body: bytes) -> None:
+    """The faithful floor: canned bytes at before-call, parsed by botocore's own parser, nothing else."""
+    from botocore.awsrequest import AWSResponse
+    from botocore.endpoint import convert_to_response_dict
+    from urllib3._collections import HTTPHeaderDict
+
+    factory = cf._endpoint._response_parser_factory
+
+    def answer(model: Any, **_kw: Any) -> Any:
+        http = AWSResponse("https://cloudfront.amazonaws.com/", status, HTTPHeaderDict(headers), _Raw(body))
+        parsed = factory.create_parser("rest-xml").parse(convert_to_response_dict(http, model), model.output_shape)
+        return http, parsed
+
+    cf.meta.events.register_first("before-call.cloudfront", answer)
+
+
+def capture(operation: str, call: Callable[[Any], Any], setup: Callable[[Any], Any] | None = None) -> Any:
+    """The exact response cfmock renders for ``call`` (used as the floor's canned bytes)."""
+    import cfmock
+    from cfmock.service import dispatch as dispatch_module
+
+    captured: list[Any] = []
+    original = dispatch_module.dispatch
+
+    def spy(*args: Any) -> Any:
+        response = original(*args)
+        captured.append(response)
+        return response
+
+    with cfmock.mock_cloudfront_functions():
+        cf = client()
+        if setup:
+            setup(cf)
+        dispatch_module.dispatch = spy
+        try:
+            call(cf)
+        finally:
+            dispatch_module.dispatch = original
+    return captured[-1]
+
+
+def bench_operation(name: str, call: Callable[[Any, int], Any], setup: Callable[[Any], Any] | None, args: Any) -> None:
+    from botocore.stub import Stubber
+
+    import cfmock
+
+    counter = iter(range(10**9))
+    print(f"\n{name}")
+    results: dict[str, float] = {}
+    with cfmock.mock_cloudfront_functions() as mock:
+        # Lift the 100-function quota (decisions 22) so thousands of creates measure the success path.
+        mock._require_state().backend.functions.quota = 10**9
+        cf = client()
+        if setup:
+            setup(cf)
+        results["cfmock"] = timed(lambda: call(cf, next(counter)), args.rounds, args.inner)
+
+    response = capture(name, lambda cf: call(cf, 10**8), setup)
+    floor = client()
+    canned_before_call(floor, response.status, response.headers, response.body)
+    results["faithful floor"] = timed(lambda: call(floor, next(counter)), args.rounds, args.inner)
+
+    stubbed = client()
+    stubber = Stubber(stubbed)
+    canned = {
+        "FunctionSummary": {
+            "Name": "fn",
+            "FunctionConfig": CONFIG,
+            "FunctionMetadata": {
+                "FunctionARN": "arn:aws:cloudfront::123456789012:function/fn",
+                "LastModifiedTime": "2024-01-01T00:00:00Z",
+            },
+        },
+        "ETag": "ETVPDKIKX0DER",
+    }
+    method = "describe_function" if "describe" in name else "create_function"
+
+    def stub_call() -> None:
+        stubber.add_response(method, canned)
+        call(stubbed, next(counter))
+
+    with stubber:
+        results["botocore Stubber"] = timed(stub_call, args.rounds, args.inner)
+
+    try:
+        from moto import mock_aws
+    except ImportError:  # pragma: no cover - moto is in the test extra
+        mock_aws = None
+    if mock_aws is not None:
+        with mock_aws():
+            mcf = client()
+            if setup:
+                setup(mcf)
+            results["moto"] = timed(lambda: call(mcf, next(counter)), max(3, args.rounds // 3), args.inner)
+
+    base = results["cfmock"]
+    floor_time = results["faithful floor"]
+    for label, seconds in results.items():
+        print(f"  {label:<18} {seconds * 1e6:9.1f} µs   cfmock/this = {base / seconds:5.2f}x")
+    print(f"  => cfmock is {base / floor_time:.2f}x the faithful floor", end="")
+    if "moto" in results:
+        print(f", {results['moto'] / base:.1f}x faster than moto", end="")
+    print()
+
+
+def bench_activation(args: Any) -> None:
+    import cfmock
+
+    print("\nactivation enter+exit")
+    ours = timed(lambda: cfmock.mock_cloudfront_functions().__enter__().__exit__(None, None, None), args.rounds, 200)
+    print(f"  cfmock             {ours * 1e6:9.1f} µs")
+    try:
+        from moto import mock_aws
+    except ImportError:  # pragma: no cover
+        return
+
+    def moto_cycle() -> None:
+        with mock_aws():
+            pass
+
+    theirs = timed(moto_cycle, max(3, args.rounds // 3), 20)
+    print(f"  moto               {theirs * 1e6:9.1f} µs   moto/cfmock = {theirs / ours:.1f}x")
+
+
+def fresh(code: str, runs: int) -> float:
+    """Median of a number printed by ``code`` in fresh interpreters."""
+    values = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True)
+        values.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(values)
+
+
+def bench_fresh_process(args: Any) -> None:
+    runs = args.processes
+    print(f"\nfresh processes (median of {runs})")
+    boto3_ms = fresh("import time; t=time.perf_counter(); import boto3; print((time.perf_counter()-t)*1e3)", runs)
+    both_ms = fresh(
+        "import time; t=time.perf_counter(); import boto3; t1=time.perf_counter(); import cfmock; "
+        "print((time.perf_counter()-t1)*1e3)",
+        runs,
+    )
+    botocore_ms = fresh("import time; t=time.perf_counter(); import botocore; print((time.perf_counter()-t)*1e3)", runs)
+    cfmock_alone = fresh("import time; t=time.perf_counter(); import cfmock; print((time.perf_counter()-t)*1e3)", runs)
+    quickjs = fresh("import sys, cfmock; print(int('quickjs' in sys.modules))", 1)
+    print(f"  import boto3                 {boto3_ms:7.1f} ms")
+    print(f"  import cfmock after boto3    {both_ms:7.1f} ms   (added to import boto3)")
+    print(f"  import botocore              {botocore_ms:7.1f} ms")
+    print(
+        f"  import cfmock (alone)        {cfmock_alone:7.1f} ms   cfmock/botocore = {cfmock_alone / botocore_ms:.2f}x"
+    )
+    print(f"  import cfmock loads quickjs: {'yes' if quickjs else 'no'}")
+    first = """
+        import time, boto3, cfmock
+        cf = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+        with cfmock.mock_cloudfront_functions():
+            t = time.perf_counter()
+            cf.create_function(Name="fn", FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+                               FunctionCode=b"function handler(e){return e.request}")
+            print((time.perf_counter() - t) * 1e3)
+    """
+    first_moto = """
+        import time, boto3
+        from moto import mock_aws
+        cf = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+        t = time.perf_counter()
+        with mock_aws():
+            cf.create_function(Name="fn", FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+                               FunctionCode=b"function handler(e){return e.request}")
+            print((time.perf_counter() - t) * 1e3)
+    """
+    ours = fresh(first, runs)
+    print(f"  first mocked call (cfmock)   {ours:7.1f} ms")
+    try:
+        theirs = fresh(first_moto, runs)
+        print(f"  first mocked call (moto)     {theirs:7.1f} ms   moto/cfmock = {theirs / ours:.1f}x")
+    except subprocess.CalledProcessError:  # pragma: no cover
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier)")
+    args = parser.parse_args()
+    args.rounds, args.inner, args.processes = (5, 100, 3) if args.quick else (15, 300, 7)
+
+    def create_setup(cf: Any) -> None:
+        pass
+
+    def create_call(cf: Any, i: int) -> Any:
+        return cf.create_function(Name=f"fn{i}", FunctionConfig=CONFIG, FunctionCode=CODE)
+
+    def describe_setup(cf: Any) -> None:
+        cf.create_function(Name="fn", FunctionConfig=CONFIG, FunctionCode=CODE)
+
+    def describe_call(cf: Any, _i: int) -> Any:
+        return cf.describe_function(Name="fn")
+
+    bench_operation("describe_function", describe_call, describe_setup, args)
+    bench_operation("create_function", create_call, create_setup, args)
+    bench_activation(args)
+    bench_fresh_process(args)
+
+
+if __name__ == "__main__":
+    main()
