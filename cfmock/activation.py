@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from cfmock.options import MockOptions
-from cfmock.state import StagedView, resolve_operation
+from cfmock.state import KeyValueStoresView, StagedView, resolve_operation
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -170,6 +170,11 @@ class CloudFrontMock:
         """Connection functions by name (``.id`` holds the opaque Id)."""
         state = self._require_state()
         return StagedView(state.backend, state.backend.connection_functions, "connection function")
+
+    @property
+    def key_value_stores(self) -> KeyValueStoresView:
+        """KeyValueStores by name, with put/get/delete and ``load_import_file`` for seeding."""
+        return KeyValueStoresView(self._require_state().backend)
 
     def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1) -> None:
         """Make the next ``count`` calls of ``operation`` fail with ``code``.

@@ -8,6 +8,11 @@
    CloudFront request ever reaches the network while active (decisions 39).
 3. ``Session.create_client``: CloudFront clients made while active get credentials without running the
    provider chain, which probes the EC2 metadata service over the network; mocked calls are never signed.
+   A KeyValueStore data-plane client with no region gets ``us-east-1`` (its endpoint is global).
+
+KeyValueStore data-plane clients also get one per-client wrap: botocore resolves their SigV4A auth scheme
+before any event fires and fails without ``awscrt`` (api.md §2.5). While active, a missing CRT falls back
+to the ruleset's own signing context; the call is answered at ``before-call`` and never signed.
 """
 
 from __future__ import annotations
@@ -92,6 +97,8 @@ def _register(client: Any) -> None:
         handler = _before_call_handler(weakref.ref(client))
         events.register_first(f"before-call.{model.service_id.hyphenize()}", handler, unique_id=_HANDLER_ID)
         client._endpoint._cfmock_guarded = True
+        if model.service_name == "cloudfront-keyvaluestore" and client._ruleset_resolver is not None:
+            _wrap_auth_resolution(client._ruleset_resolver)
         client.__dict__["_cfmock_generation"] = _generation
         _registered.add(client)
 
@@ -100,7 +107,29 @@ def _unregister(client: Any) -> None:
     service_id = client.meta.service_model.service_id.hyphenize()
     client.meta.events.unregister(f"before-call.{service_id}", unique_id=_HANDLER_ID)
     client._endpoint.__dict__.pop("_cfmock_guarded", None)
+    if client._ruleset_resolver is not None:
+        client._ruleset_resolver.__dict__.pop("auth_schemes_to_signing_ctx", None)
     client.__dict__.pop("_cfmock_generation", None)
+
+
+def _wrap_auth_resolution(resolver: Any) -> None:
+    original = type(resolver).auth_schemes_to_signing_ctx
+
+    def auth_schemes_to_signing_ctx(auth_schemes: Any) -> Any:
+        from botocore.exceptions import MissingDependencyException
+
+        try:
+            return original(resolver, auth_schemes)
+        except MissingDependencyException:
+            if _state is None:
+                raise
+            scheme = auth_schemes[0]
+            context = {"signing_name": scheme.get("signingName")}
+            if scheme.get("signingRegionSet"):
+                context["region"] = ",".join(scheme["signingRegionSet"])
+            return scheme["name"], context
+
+    resolver.auth_schemes_to_signing_ctx = auth_schemes_to_signing_ctx
 
 
 def _before_call_handler(client_ref: weakref.ref[Any]) -> Callable[..., Any]:
@@ -158,4 +187,12 @@ def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -
     ):
         kwargs["aws_access_key_id"] = _DUMMY_KEY
         kwargs["aws_secret_access_key"] = _DUMMY_SECRET
+    if (
+        service_name == "cloudfront-keyvaluestore"
+        and _state is not None
+        and not args
+        and kwargs.get("region_name") is None
+        and session.get_config_variable("region") is None
+    ):
+        kwargs["region_name"] = "us-east-1"
     return _originals["create_client"](session, service_name, *args, **kwargs)

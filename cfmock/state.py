@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource
+from cfmock.backend.kvs import KeyValueStore
+from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource, utc_now
+
+
+NAME_PATTERN = re.compile(r"[a-zA-Z0-9-_]{1,64}")  # the model's pattern for function and store names
+
+
+def _check_name(name: str, noun: str) -> None:
+    if not NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"invalid {noun} name {name!r}: names are 1-64 characters of [a-zA-Z0-9-_]")
 
 
 class StagedView(Mapping[str, StagedResource]):
@@ -44,6 +55,7 @@ class StagedView(Mapping[str, StagedResource]):
         publish: bool = False,
     ) -> StagedResource:
         """Create (and optionally publish) one, as CreateFunction/CreateConnectionFunction would."""
+        _check_name(name, self._noun)
         config: dict[str, Any] = {"Comment": comment, "Runtime": runtime}
         if key_value_store_arn is not None:
             config["KeyValueStoreAssociations"] = {
@@ -90,3 +102,92 @@ def resolve_operation(operation: str, code: str) -> str:
                     )
                 return name
     raise ValueError(f"{operation!r} is not an operation cfmock implements")
+
+
+class KeyValueStoreHandle:
+    """One store's data, for seeding and assertions. Writes change the data-plane ETag, like PutKey."""
+
+    def __init__(self, backend: Any, store: KeyValueStore) -> None:
+        self._backend = backend
+        self._store = store
+
+    @property
+    def name(self) -> str:
+        return self._store.name
+
+    @property
+    def id(self) -> str:
+        return self._store.id
+
+    @property
+    def arn(self) -> str:
+        return self._store.arn
+
+    @property
+    def etag(self) -> str:
+        """The data-plane ETag that PutKey/DeleteKey/UpdateKeys demand."""
+        return self._store.data_etag
+
+    @property
+    def data(self) -> dict[str, str]:
+        """A copy of the contents."""
+        with self._backend.lock:
+            return dict(self._store.data)
+
+    def get(self, key: str) -> str:
+        with self._backend.lock:
+            return self._store.data[key]
+
+    def put(self, key: str, value: str) -> None:
+        self.update({key: value})
+
+    def update(self, items: Mapping[str, str]) -> None:
+        """Put several keys at once (the store's quotas apply)."""
+        with self._backend.lock:
+            self._store.apply(dict(items), [], utc_now)
+
+    def delete(self, key: str) -> None:
+        with self._backend.lock:
+            if key not in self._store.data:
+                raise KeyError(key)
+            self._store.apply({}, [key], utc_now)
+
+    def load_import_file(self, document: str | Mapping[str, Any]) -> None:
+        """Load the documented import-file JSON: ``{"data": [{"key": …, "value": …}]}``."""
+        from cfmock.runner import load_import_file
+
+        text = document if isinstance(document, str) else json.dumps(document)
+        self.update(load_import_file(text))
+
+    def __repr__(self) -> str:
+        return f"<KeyValueStore {self.name} {self.arn} keys={len(self._store.data)}>"
+
+
+class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
+    """KeyValueStores by name; ``create`` seeds one directly (as CreateKeyValueStore would)."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def __getitem__(self, name: str) -> KeyValueStoreHandle:
+        registry = self._backend.key_value_stores
+        with self._backend.lock:
+            if name not in registry.names():
+                raise KeyError(f"no key value store named {name!r}; existing: {registry.names()}")
+            return KeyValueStoreHandle(self._backend, registry.provisioned(registry.find(name)))
+
+    def __iter__(self) -> Iterator[str]:
+        with self._backend.lock:
+            return iter(self._backend.key_value_stores.names())
+
+    def __len__(self) -> int:
+        return len(self._backend.key_value_stores)
+
+    def create(self, name: str, *, comment: str = "", data: Mapping[str, str] | None = None) -> KeyValueStoreHandle:
+        _check_name(name, "key value store")
+        with self._backend.lock:
+            registry = self._backend.key_value_stores
+            handle = KeyValueStoreHandle(self._backend, registry.provisioned(registry.create(name, comment)))
+        if data:
+            handle.update(data)
+        return handle

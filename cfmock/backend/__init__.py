@@ -7,11 +7,21 @@ import threading
 from cfmock.backend.connection_functions import connection_function_registry
 from cfmock.backend.errors import ServiceError
 from cfmock.backend.functions import function_registry
-from cfmock.backend.staged import Clock, StagedRegistry, utc_now
+from cfmock.backend.kvs import KeyValueStoreRegistry
+from cfmock.backend.staged import Clock, StagedRegistry, StagedResource, utc_now
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # decisions 14
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "CloudFrontBackend", "ServiceError"]
+__all__ = ["DEFAULT_ACCOUNT_ID", "CloudFrontBackend", "ServiceError", "associated_store_arn"]
+
+
+def associated_store_arn(config: dict[str, object]) -> str | None:
+    """The KeyValueStore ARN a FunctionConfig associates, if any (at most one, decisions 20)."""
+    associations = config.get("KeyValueStoreAssociations")
+    items = associations.get("Items") if isinstance(associations, dict) else None
+    if not items:
+        return None
+    return str(items[0]["KeyValueStoreARN"])
 
 
 class CloudFrontBackend:
@@ -22,3 +32,19 @@ class CloudFrontBackend:
         self.lock = threading.RLock()
         self.functions: StagedRegistry = function_registry(account_id, clock)
         self.connection_functions: StagedRegistry = connection_function_registry(account_id, clock)
+        self.key_value_stores = KeyValueStoreRegistry(account_id, clock, in_use=self.store_in_use)
+        # decisions 20: an association must name an existing store.
+        self.functions.store_exists = self.key_value_stores.exists
+        self.connection_functions.store_exists = self.key_value_stores.exists
+
+    def _resources(self) -> list[StagedResource]:
+        return [*self.functions, *self.connection_functions]
+
+    def store_in_use(self, arn: str) -> bool:
+        """decisions 38: any function or connection function, either stage, referencing the store."""
+        return any(
+            associated_store_arn(copy.config) == arn
+            for resource in self._resources()
+            for copy in (resource.development, resource.live)
+            if copy is not None
+        )

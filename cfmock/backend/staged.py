@@ -307,7 +307,7 @@ def _decode_marker(marker: str) -> tuple[str, str]:
         text = base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ServiceError("InvalidArgument", "The marker is not valid.") from None
-    name, sep, stage = text.partition("/")
+    name, sep, stage = text.rpartition("/")  # the stage never holds a "/", a name might
     if not sep or stage not in STAGES:
         raise ServiceError("InvalidArgument", "The marker is not valid.")
     return name, stage

@@ -9,6 +9,7 @@ from cfmock.backend.connection_functions import connection_function_summary
 from cfmock.backend.errors import ServiceError
 from cfmock.backend.functions import function_summary
 from cfmock.runner import limits_for
+from cfmock.service.kvs import kvs_binding
 from cfmock.service.registry import Call, Result, operation
 from cfmock.wire.model import CLOUDFRONT
 
@@ -47,7 +48,13 @@ def test_function(call: Call) -> Result:
     event = p["EventObject"]
     _check_event(event)
     result = _run(
-        call, run_viewer_function, copy.code, event, runtime=copy.runtime, edge_location=call.settings.edge_location
+        call,
+        run_viewer_function,
+        copy.code,
+        event,
+        runtime=copy.runtime,
+        edge_location=call.settings.edge_location,
+        kvs=kvs_binding(call.backend, copy.config),
     )
     return {
         "TestResult": {
@@ -71,7 +78,14 @@ def test_connection_function(call: Call) -> Result:
     stage, copy = registry.check_test(resource, p.get("Stage"), p.get("IfMatch"))
     connection = p["ConnectionObject"]
     _check_event(connection)
-    result = _run(call, run_connection_function, copy.code, connection, runtime=copy.runtime)
+    result = _run(
+        call,
+        run_connection_function,
+        copy.code,
+        connection,
+        runtime=copy.runtime,
+        kvs=kvs_binding(call.backend, copy.config),
+    )
     return {
         "ConnectionFunctionTestResult": {
             "ConnectionFunctionSummary": connection_function_summary(resource, stage, copy),
