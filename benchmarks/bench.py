@@ -172,6 +172,44 @@ def bench_activation(args: Any) -> None:
     print(f"  moto               {theirs * 1e6:9.1f} µs   moto/cfmock = {theirs / ours:.1f}x")
 
 
+FUNCTION_2KB = b"""function handler(event) {
+    var request = event.request;
+    var headers = request.headers;
+    if (request.uri === '/old') {
+        return { statusCode: 301, statusDescription: 'Moved Permanently',
+                 headers: { location: { value: '/new' } } };
+    }
+    if (!headers['x-device']) {
+        headers['x-device'] = { value: headers['user-agent'] ? 'browser' : 'unknown' };
+    }
+    request.uri = request.uri.replace(/\\/$/, '/index.html');
+    return request;
+}
+"""
+FUNCTION_2KB += b"".join(b"// line %03d of padding to reach about two kilobytes of code\n" % i for i in range(26))
+EVENT = (
+    b'{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"198.51.100.11"},'
+    b'"request":{"method":"GET","uri":"/docs/","headers":{"host":{"value":"example.org"},'
+    b'"user-agent":{"value":"curl"}},"querystring":{},"cookies":{}}}'
+)
+
+
+def bench_running_code(args: Any) -> None:
+    import cfmock
+
+    print(f"\nrunning code (a {len(FUNCTION_2KB)}-byte viewer-request function)")
+    with cfmock.mock_cloudfront_functions():
+        cf = client()
+        etag = cf.create_function(Name="fn", FunctionConfig=CONFIG, FunctionCode=FUNCTION_2KB)["ETag"]
+        through_boto3 = timed(lambda: cf.test_function(Name="fn", IfMatch=etag, EventObject=EVENT), args.rounds, 50)
+        describe = timed(lambda: cf.describe_function(Name="fn"), args.rounds, 50)
+    direct = timed(lambda: cfmock.run_function(FUNCTION_2KB, EVENT), args.rounds, 50)
+    print(
+        f"  test_function through boto3  {through_boto3 * 1e3:7.3f} ms   (describe_function: {describe * 1e3:.3f} ms)"
+    )
+    print(f"  cfmock.run_function (warm)   {direct * 1e3:7.3f} ms   = {1 / direct:,.0f} runs/second")
+
+
 def fresh(code: str, runs: int) -> float:
     """Median of a number printed by ``code`` in fresh interpreters."""
     values = []
@@ -249,6 +287,7 @@ def main() -> None:
     bench_operation("describe_function", describe_call, describe_setup, args)
     bench_operation("create_function", create_call, create_setup, args)
     bench_activation(args)
+    bench_running_code(args)
     bench_fresh_process(args)
 
 

@@ -176,16 +176,20 @@ class CloudFrontMock:
         """KeyValueStores by name, with put/get/delete and ``load_import_file`` for seeding."""
         return KeyValueStoresView(self._require_state().backend)
 
-    def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1) -> None:
+    def inject_error(
+        self, operation: str, code: str, message: str | None = None, count: int = 1, *, service: str | None = None
+    ) -> None:
         """Make the next ``count`` calls of ``operation`` fail with ``code``.
 
         ``operation`` is the API name (``UpdateFunction``) or the boto3 method name (``update_function``);
-        ``code`` must be an error the service model documents for that operation.
+        ``code`` must be an error the service model documents for that operation. ``service``
+        (``"cloudfront"`` or ``"cloudfront-keyvaluestore"``) is needed only where an operation name exists
+        on both and both document ``code``.
         """
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
-        name = resolve_operation(operation, code)
-        self._require_state().injector.add(name, code, message, count)
+        target = resolve_operation(operation, code, service)
+        self._require_state().injector.add(target, code, message, count)
 
     def __repr__(self) -> str:
         return f"<CloudFrontMock {'active' if self.active else 'inactive'} {self.options}>"

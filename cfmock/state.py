@@ -10,7 +10,6 @@ from typing import Any
 from cfmock.backend.kvs import KeyValueStore
 from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource, utc_now
 
-
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9-_]{1,64}")  # the model's pattern for function and store names
 
 
@@ -56,6 +55,8 @@ class StagedView(Mapping[str, StagedResource]):
     ) -> StagedResource:
         """Create (and optionally publish) one, as CreateFunction/CreateConnectionFunction would."""
         _check_name(name, self._noun)
+        if not code:
+            raise ValueError("the code must not be empty (the API's minimum length is 1)")
         config: dict[str, Any] = {"Comment": comment, "Runtime": runtime}
         if key_value_store_arn is not None:
             config["KeyValueStoreAssociations"] = {
@@ -83,25 +84,36 @@ class StagedView(Mapping[str, StagedResource]):
         return copy.code
 
 
-def resolve_operation(operation: str, code: str) -> str:
-    """The API name of an implemented operation, checked to document ``code`` (for ``inject_error``)."""
+def resolve_operation(operation: str, code: str, service: str | None = None) -> tuple[str, str]:
+    """The (service, API name) of an implemented operation that documents ``code`` (for ``inject_error``).
+
+    ``DescribeKeyValueStore`` exists on both the control plane and the data plane: the documented code
+    picks the service, and ``service`` settles it where both document the code.
+    """
     from botocore import xform_name
 
     from cfmock.service.injection import documented_codes
     from cfmock.service.registry import implemented_operations
     from cfmock.wire.model import service_model
 
-    for service, names in implemented_operations().items():
-        for name in names:
-            if operation in (name, xform_name(name)):
-                op = service_model(service).operation_model(name)
-                codes = documented_codes(op)
-                if code not in codes:
-                    raise ValueError(
-                        f"{name} does not document the error {code!r}; its documented errors are: {', '.join(codes)}"
-                    )
-                return name
-    raise ValueError(f"{operation!r} is not an operation cfmock implements")
+    matches = [
+        (svc, name)
+        for svc, names in implemented_operations().items()
+        for name in names
+        if operation in (name, xform_name(name)) and service in (None, svc)
+    ]
+    if not matches:
+        where = f" on {service!r}" if service else ""
+        raise ValueError(f"{operation!r} is not an operation cfmock implements{where}")
+    codes = {match: documented_codes(service_model(match[0]).operation_model(match[1])) for match in matches}
+    documenting = [match for match in matches if code in codes[match]]
+    if not documenting:
+        listing = "; ".join(f"{svc} {name}: {', '.join(found)}" for (svc, name), found in codes.items())
+        raise ValueError(f"{operation} does not document the error {code!r}; documented errors: {listing}")
+    if len(documenting) > 1:
+        services = " or ".join(repr(svc) for svc, _ in documenting)
+        raise ValueError(f"{operation} exists on several services that document {code!r}; pass service={services}")
+    return documenting[0]
 
 
 class KeyValueStoreHandle:

@@ -30,7 +30,7 @@ class MockState:
 def dispatch(state: MockState, handler: Handler, operation: Any, request: Mapping[str, Any]) -> WireResponse:
     """Answer one call. AWS errors become error responses; anything else is a cfmock bug and propagates."""
     try:
-        injected = state.injector.take(operation.name)
+        injected = state.injector.take((operation.service_model.service_name, operation.name))
         if injected is not None:
             raise injected
         call = Call(state.backend, operation, parse_request(operation, request), state.options)

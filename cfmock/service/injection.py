@@ -21,13 +21,14 @@ class ErrorInjector:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: dict[str, list[_Pending]] = {}
+        self._pending: dict[tuple[str, str], list[_Pending]] = {}
 
-    def add(self, operation: str, code: str, message: str | None, count: int) -> None:
+    def add(self, operation: tuple[str, str], code: str, message: str | None, count: int) -> None:
+        """Queue ``code`` for ``operation``, a (service, operation name) pair."""
         with self._lock:
             self._pending.setdefault(operation, []).append(_Pending(code, message, count))
 
-    def take(self, operation: str) -> ServiceError | None:
+    def take(self, operation: tuple[str, str]) -> ServiceError | None:
         """The error the next ``operation`` call must fail with, if one is pending."""
         if not self._pending:  # the common case, without the lock
             return None
@@ -43,7 +44,7 @@ class ErrorInjector:
                     del self._pending[operation]
             return ServiceError(head.code, head.message)
 
-    def pending(self) -> dict[str, list[tuple[str, int]]]:
+    def pending(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
         with self._lock:
             return {op: [(p.code, p.remaining) for p in queue] for op, queue in self._pending.items()}
 
