@@ -1,0 +1,214 @@
+"""``cfmock.wire.constraints``: model constraints botocore leaves to the service -> MalformedXML (decisions 17)."""
+
+from __future__ import annotations
+
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.model import DenormalizedStructureBuilder
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfmock.backend.errors import ServiceError
+from cfmock.wire.constraints import check_constraints, compile_pattern
+
+TAG_PATTERN = r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
+NAME_PATTERN = "[a-zA-Z0-9-_]{1,64}"
+KVS_PATTERN = r"arn:aws:cloudfront::[0-9]{12}:key-value-store\/[0-9a-fA-F-]{36}"
+KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0b9e4b2c-5d1f-4a8e-9c3b-2f6a7d8e9f01"
+CFG = {"Comment": "c", "Runtime": "cloudfront-js-2.0"}
+
+
+@cache
+def _model() -> Any:
+    return botocore.session.get_session().get_service_model("cloudfront")
+
+
+def op(name: str) -> Any:
+    return _model().operation_model(name)
+
+
+def violations(operation: str, params: dict[str, Any], error_code: str = "MalformedXML") -> ServiceError:
+    with pytest.raises(ServiceError) as excinfo:
+        check_constraints(op(operation), params, error_code)
+    assert excinfo.value.code == error_code
+    return excinfo.value
+
+
+# -- the \p{..} tag pattern -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "abc",
+        "ABC123",
+        "é ü ß",
+        "日本語",
+        "Ελληνικά",
+        "٣٤",  # Arabic-Indic digits: \p{N}
+        "Ⅻ½",  # letter number, other number
+        "\u00a0\u3000\u2028",  # \p{Z}: no-break, ideographic space, line separator
+        "_.:/=+-@",
+        "ǅ",  # title-case letter
+    ],
+)
+def test_tag_pattern_accepts_letters_separators_numbers_and_the_listed_symbols(value: str) -> None:
+    assert compile_pattern(TAG_PATTERN)(value)
+
+
+@pytest.mark.parametrize("value", ["!", "#", "a\tb", "line\nbreak", "😀", "\\", "a*b", "$", "~", "(", "a,b", "é!"])
+def test_tag_pattern_rejects_everything_else(value: str) -> None:
+    assert not compile_pattern(TAG_PATTERN)(value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=20))
+def test_tag_pattern_matches_its_unicode_definition(value: str) -> None:
+    import unicodedata
+
+    expected = all(unicodedata.category(ch)[0] in "LZN" or ch in "_.:/=+-@" for ch in value)
+    assert compile_pattern(TAG_PATTERN)(value) is expected
+
+
+def test_plain_patterns_must_match_the_whole_value() -> None:
+    name = compile_pattern(NAME_PATTERN)
+    for good in ("a", "my-fn_1", "-", "_", "A" * 64):
+        assert name(good), good
+    for bad in ("", "a b", "a.b", "a/b", "é", "a" * 65, "fn\n"):
+        assert not name(bad), bad
+    kvs = compile_pattern(KVS_PATTERN)
+    assert kvs(KVS_ARN)
+    assert not kvs(KVS_ARN + "0")
+    assert not kvs("x" + KVS_ARN)
+
+
+def test_unsupported_category_patterns_are_refused() -> None:
+    with pytest.raises(ValueError):
+        compile_pattern(r"[\p{L}]+")
+
+
+# -- message forms --------------------------------------------------------------------------------------------
+
+
+def test_pattern_message() -> None:
+    error = violations("CreateFunction", {"Name": "bad name!", "FunctionConfig": CFG, "FunctionCode": b"x"})
+    assert error.message == (
+        "1 validation error detected: Value 'bad name!' at 'name' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}"
+    )
+
+
+def test_max_length_message_and_plural_count() -> None:
+    name = "n" * 65
+    error = violations("CreateFunction", {"Name": name, "FunctionConfig": CFG, "FunctionCode": b"x"})
+    assert error.message == (
+        f"2 validation errors detected: Value '{name}' at 'name' failed to satisfy constraint: "
+        "Member must have length less than or equal to 64; "
+        f"Value '{name}' at 'name' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}"
+    )
+
+
+def test_min_length_message_for_a_blob() -> None:
+    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b""})
+    assert error.message.startswith("1 validation error detected: Value '")
+    assert error.message.endswith(
+        "' at 'functionCode' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    )
+
+
+def test_blob_max_length() -> None:
+    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * 40_961})
+    assert "at 'functionCode' failed to satisfy constraint: Member must have length less than or equal to 40960" in (
+        error.message
+    )
+    check_constraints(op("CreateFunction"), {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * 40_960})
+
+
+def test_enum_message() -> None:
+    error = violations("DescribeFunction", {"Name": "fn", "Stage": "PROD"})
+    assert error.message.startswith(
+        "1 validation error detected: Value 'PROD' at 'stage' failed to satisfy constraint: "
+    )
+    assert error.message.endswith("value set: [DEVELOPMENT, LIVE]")
+
+
+def test_nested_and_list_paths_are_one_based() -> None:
+    tags = {"Items": [{"Key": "ok", "Value": "fine"}, {"Key": "bad!", "Value": "v"}]}
+    config = {**CFG, "KeyValueStoreAssociations": {"Quantity": 1, "Items": [{"KeyValueStoreARN": "arn:nope"}]}}
+    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": config, "FunctionCode": b"x", "Tags": tags})
+    assert error.message.startswith("2 validation errors detected: ")
+    assert "Value 'arn:nope' at 'functionConfig.keyValueStoreAssociations.items.1.member.keyValueStoreARN'" in (
+        error.message
+    )
+    assert "Value 'bad!' at 'tags.items.2.member.key' failed to satisfy constraint: " in error.message
+    assert "Member must satisfy regular expression pattern: ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" in error.message
+
+
+def test_tag_value_length_and_unicode() -> None:
+    ok = {"Items": [{"Key": "k" * 128, "Value": "é" * 256}]}
+    check_constraints(op("CreateFunction"), {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x", "Tags": ok})
+    long_value = {"Items": [{"Key": "k", "Value": "v" * 257}]}
+    error = violations(
+        "CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x", "Tags": long_value}
+    )
+    assert "at 'tags.items.1.member.value' failed to satisfy constraint: Member must have length less than or " in (
+        error.message
+    )
+
+
+def test_the_error_code_is_the_callers() -> None:
+    tags = {"Items": [{"Key": "a!", "Value": "v"}]}
+    params = {"Name": "fn", "ConnectionFunctionConfig": CFG, "ConnectionFunctionCode": b"x", "Tags": tags}
+    with pytest.raises(ServiceError) as excinfo:
+        check_constraints(op("CreateConnectionFunction"), params, "InvalidTagging")
+    assert excinfo.value.code == "InvalidTagging"
+    assert excinfo.value.message.startswith("1 validation error detected: ")
+
+
+def test_valid_params_pass() -> None:
+    params = {
+        "Name": "my-fn_1",
+        "FunctionConfig": {
+            **CFG,
+            "KeyValueStoreAssociations": {"Quantity": 1, "Items": [{"KeyValueStoreARN": KVS_ARN}]},
+        },
+        "FunctionCode": b"x",
+        "Tags": {"Items": [{"Key": "é", "Value": ""}]},
+    }
+    check_constraints(op("CreateFunction"), params)
+    check_constraints(op("ListFunctions"), {})
+    check_constraints(op("DeleteFunction"), {"Name": "fn", "IfMatch": ""})
+
+
+def test_integer_bounds_messages() -> None:
+    shape = (
+        DenormalizedStructureBuilder()
+        .with_members(
+            {
+                "Limit": {"type": "integer", "min": 1, "max": 50},
+                "Label": {"type": "string", "min": 2, "max": 3},
+            }
+        )
+        .build_model()
+    )
+    operation = SimpleNamespace(input_shape=shape)
+    with pytest.raises(ServiceError) as low:
+        check_constraints(operation, {"Limit": 0, "Label": "a"})
+    assert low.value.message == (
+        "2 validation errors detected: Value '0' at 'limit' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; Value 'a' at 'label' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 2"
+    )
+    with pytest.raises(ServiceError) as high:
+        check_constraints(operation, {"Limit": 51})
+    assert high.value.message == (
+        "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 50"
+    )
+    check_constraints(operation, {"Limit": 50, "Label": "abc"})
