@@ -1,0 +1,161 @@
+"""cfmock's execution engine: runs CloudFront Functions and Connection Functions in QuickJS.
+
+Pure Python plus QuickJS (no botocore). Importing this package does not import ``quickjs``; the sandbox is
+loaded on the first run. A JavaScript error never raises here: it is reported in ``error_message``. Only an
+unacceptable event raises :class:`InvalidEventError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .connection import connection_output, normalise_connection, truncate_custom_data
+from .errors import ERROR_PREFIX, EngineError, InvalidEventError
+from .events import normalise_viewer_event, shape_output
+from .profiles import RUNTIME_2, VIEWER_RUNTIMES, prepare
+from .results import ConnectionRunResult, FunctionRunResult, KvsBinding, RuntimeLimits
+
+__all__ = [
+    "DEFAULT_EDGE_LOCATION",
+    "ERROR_PREFIX",
+    "VIEWER_RUNTIMES",
+    "ConnectionRunResult",
+    "EngineError",
+    "FunctionRunResult",
+    "InvalidEventError",
+    "KvsBinding",
+    "RuntimeLimits",
+    "run_connection_function",
+    "run_viewer_function",
+]
+
+DEFAULT_EDGE_LOCATION: Final = "SEA19-C1"
+INVALID_RETURN_MESSAGE: Final = "TypeError: handler must return a request or response object"
+
+
+def _decode(code: str | bytes) -> str | None:
+    if isinstance(code, str):
+        return code
+    try:
+        return bytes(code).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _check_runtime(runtime: str) -> None:
+    if runtime not in VIEWER_RUNTIMES:
+        raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(VIEWER_RUNTIMES)}")
+
+
+def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
+    if timed_out or budget_ms <= 0:
+        return 100
+    return min(100, round(100 * elapsed_s * 1000 / budget_ms))
+
+
+_BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
+
+
+def run_viewer_function(
+    code: str | bytes,
+    event: bytes | str | Mapping[str, Any],
+    *,
+    runtime: str = RUNTIME_2,
+    limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
+    kvs: KvsBinding | None = None,
+    edge_location: str = DEFAULT_EDGE_LOCATION,
+) -> FunctionRunResult:
+    """Run ``handler(event)`` as CloudFront's TestFunction does."""
+    _check_runtime(runtime)
+    normalised = normalise_viewer_event(event)
+    source = _decode(code)
+    if source is None:
+        return FunctionRunResult("", (), ERROR_PREFIX + _BAD_UTF8, 0)
+    prepared = prepare(source, runtime)
+    if prepared.syntax_error is not None:
+        return FunctionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
+
+    from . import sandbox  # quickjs is loaded only here
+
+    outcome = sandbox.execute(
+        prepared,
+        "viewer",
+        json.dumps(normalised, separators=(",", ":")),
+        runtime=runtime,
+        event_type=normalised["context"]["eventType"],
+        edge_location=edge_location,
+        kvs=kvs,
+        limits=limits,
+    )
+    error = outcome.error
+    output = ""
+    if not error:
+        if outcome.value_type == "object" and isinstance(outcome.value, dict):
+            output = sandbox.clean_text(shape_output(outcome.value))
+        else:
+            error = INVALID_RETURN_MESSAGE
+    return FunctionRunResult(
+        output=output,
+        logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
+        error_message=ERROR_PREFIX + sandbox.clean_text(error) if error else "",
+        compute_utilization=_utilization(outcome.elapsed_s, limits.viewer_budget_ms, outcome.timed_out),
+        origin_requests=tuple(outcome.origins),
+    )
+
+
+def run_connection_function(
+    code: str | bytes,
+    connection: bytes | str | Mapping[str, Any],
+    *,
+    runtime: str = RUNTIME_2,
+    limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
+    kvs: KvsBinding | None = None,
+) -> ConnectionRunResult:
+    """Run ``connectionHandler(connection)`` as TestConnectionFunction does (decisions 31, 32)."""
+    if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
+        raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
+    normalised = normalise_connection(connection)
+    source = _decode(code)
+    if source is None:
+        return ConnectionRunResult("", (), ERROR_PREFIX + _BAD_UTF8, 0)
+    prepared = prepare(source, runtime)
+    if prepared.syntax_error is not None:
+        return ConnectionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
+
+    from . import sandbox
+
+    outcome = sandbox.execute(
+        prepared,
+        "connection",
+        json.dumps(normalised, separators=(",", ":")),
+        runtime=runtime,
+        event_type="connection",
+        edge_location=DEFAULT_EDGE_LOCATION,
+        kvs=kvs,
+        limits=limits,
+    )
+    custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
+    return ConnectionRunResult(
+        output="" if outcome.error else connection_output(outcome.action, custom),
+        logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
+        error_message=ERROR_PREFIX + sandbox.clean_text(outcome.error) if outcome.error else "",
+        compute_utilization=_utilization(outcome.elapsed_s, limits.connection_budget_ms, outcome.timed_out),
+    )
+
+
+def _cap_logs(lines: list[str], limit: int) -> list[str]:
+    """Keep log entries in order until their UTF-8 total reaches ``limit``; the crossing entry is cut."""
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        raw = line.encode("utf-8")
+        if used + len(raw) > limit:
+            rest = raw[: limit - used].decode("utf-8", "ignore")
+            if rest:
+                out.append(rest)
+            break
+        out.append(line)
+        used += len(raw)
+    return out

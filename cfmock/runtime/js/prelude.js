@@ -1,0 +1,181 @@
+// cfmock engine prelude: evaluated first in every fresh QuickJS context, before the modules' prelude and the
+// user's code. It shapes the globals like CloudFront's runtime (decisions 27-30) and returns the engine
+// function through which Python drives the run. What the user need not see stays in this closure; only the
+// globals of the modules contract (__cfmock_host, __cfmock_modules) remain, hidden from enumeration.
+// QuickJS compiles this on every run (about 45 us per KB), so it is kept terse.
+(function (cfg) {
+  "use strict";
+  cfg = JSON.parse(cfg);
+  var G = globalThis, O = Object, stringify = JSON.stringify, parse = JSON.parse, def = O.defineProperty;
+  var hasOwn = O.prototype.hasOwnProperty, tag = O.prototype.toString, Err = Error, Str = String;
+  var RealDate = Date, realEval = eval, P = Promise, then = P.prototype.then, apply = Reflect.apply;
+  function hide(target, name, value) {
+    def(target, name, { value: value, writable: true, configurable: true });
+  }
+
+  // Contract with cfmock/runtime/modules.py: factories register in __cfmock_modules; require() loads them.
+  // host.compile (indirect eval, unblocked) exists only while the modules' prelude runs, so module bodies
+  // can be compiled lazily on first require(); it is removed before the user's code runs.
+  var host = { runtime: cfg.runtime, eventType: cfg.eventType, edgeLocation: cfg.edgeLocation,
+               originRecords: [], kvs: cfg.kvs, compile: function (src) { return realEval(src); } };
+  var modules = {}, loaded = {}, allowed = { crypto: 1, querystring: 1 };
+  if (cfg.runtime === "cloudfront-js-2.0") allowed.cloudfront = 1;
+  hide(G, "__cfmock_host", host);
+  hide(G, "__cfmock_modules", modules);
+  hide(G, "require", function require(name) {
+    var key = Str(name);
+    if (!hasOwn.call(allowed, key) || !hasOwn.call(modules, key)) throw new Err('Cannot find module "' + key + '"');
+    if (!hasOwn.call(loaded, key)) loaded[key] = modules[key]();
+    return loaded[key];
+  });
+
+  function errorString(e) {
+    try {
+      if (!(e instanceof Err)) return Str(e);
+      var name = e.name === undefined ? "Error" : Str(e.name), msg = e.message === undefined ? "" : Str(e.message);
+      return name === "" ? msg : msg === "" ? name : name + ": " + msg;
+    } catch (x) {
+      return "Error";
+    }
+  }
+
+  // console.log only; one entry per call; Python applies the exact 10 KB cut (decisions 30).
+  var logs = [], logChars = 0;
+  function render(v) {
+    var t = typeof v;
+    if (t === "string") return v;
+    if (t === "function") return v.name ? "[Function: " + v.name + "]" : "[Function]";
+    if (v instanceof Err) return errorString(v);
+    if (v !== null && t === "object") {
+      try {
+        var json = stringify(v);
+        if (json !== undefined) return json;
+      } catch (x) {} // cyclic and the like: fall back to the tag
+      return tag.call(v);
+    }
+    return Str(v);
+  }
+  hide(G, "console", {});
+  hide(G.console, "log", function log() {
+    // Characters never outnumber UTF-8 bytes, so nothing past this point could survive the cut.
+    if (logChars > cfg.logLimit || logs.length >= cfg.logLimit) return;
+    for (var parts = [], i = 0; i < arguments.length; i++) parts[i] = render(arguments[i]);
+    var line = parts.join(" ");
+    logs[logs.length] = line;
+    logChars += line.length;
+  });
+
+  // Every reading of the clock returns the run's start time (decisions 27).
+  var start = cfg.now;
+  var FrozenDate = function Date() {
+    if (new.target === undefined) return new RealDate(start).toString();
+    return Reflect.construct(RealDate, arguments.length ? arguments : [start], new.target);
+  };
+  def(FrozenDate, "length", { value: 7 });
+  FrozenDate.prototype = RealDate.prototype;
+  hide(RealDate.prototype, "constructor", FrozenDate);
+  hide(FrozenDate, "now", function now() { return start; }); // prettier-ignore
+  hide(FrozenDate, "parse", RealDate.parse);
+  hide(FrozenDate, "UTC", RealDate.UTC);
+  hide(G, "Date", FrozenDate);
+  delete G.__date_clock; // a QuickJS extra that reads the real clock
+
+  // No dynamic code evaluation, no timers, no host objects (decisions 27).
+  function blocked(what) {
+    var f = function () {
+      throw new EvalError(what + " is not supported");
+    };
+    def(f, "name", { value: what === "eval" ? "eval" : "Function" });
+    return f;
+  }
+  var fnProto = Function.prototype;
+  hide(G, "eval", blocked("eval"));
+  hide(G, "Function", blocked("Function constructor"));
+  G.Function.prototype = fnProto;
+  hide(fnProto, "constructor", G.Function);
+  [async function () {}, function* () {}, async function* () {}].forEach(function (f) {
+    hide(O.getPrototypeOf(f), "constructor", blocked("Function constructor"));
+  });
+  "setTimeout setInterval setImmediate clearTimeout clearInterval queueMicrotask fetch process"
+    .split(" ").forEach(function (n) { delete G[n]; }); // prettier-ignore
+
+  // The run. state: [status, value, error text, error stack]; decision: [action, custom data].
+  var state = ["init"], decision = [null, null], decorate = null;
+  function succeed(v) {
+    state = ["returned", v];
+  }
+  function fail(e) {
+    var stack = "";
+    try {
+      if (e !== null && typeof e === "object" && typeof e.stack === "string") stack = e.stack;
+    } catch (x) {}
+    state = ["error", undefined, errorString(e), stack];
+  }
+  function decide(action) {
+    return function () {
+      if (decision[0] === null) decision[0] = action; // the first decision wins (decisions 31)
+    };
+  }
+  function invoke(lookup, payload) {
+    var name = cfg.kind === "connection" ? "connectionHandler" : "handler", h = lookup[1], ret;
+    if (!lookup[0]) return (state = ["error", undefined, 'ReferenceError: "' + name + '" is not defined', ""]);
+    if (typeof h !== "function") return (state = ["error", undefined, "TypeError: " + name + " is not a function", ""]);
+    try {
+      var arg = parse(payload);
+      if (cfg.kind === "connection") {
+        hide(arg, "allow", decide("allow"));
+        hide(arg, "deny", decide("deny"));
+        hide(arg, "logCustomData", function logCustomData(data) {
+          decision[1] = Str(data).slice(0, 801); // Python keeps 800 UTF-8 bytes of it
+        });
+      } else if (decorate !== null) decorate(arg);
+      ret = h(arg);
+      if (ret !== null && (typeof ret === "object" || typeof ret === "function") && typeof ret.then === "function") {
+        state = ["pending"]; // an async handler: Python runs the job queue until it settles
+        return apply(then, P.resolve(ret), [succeed, fail]);
+      }
+    } catch (e) {
+      return fail(e);
+    }
+    succeed(ret);
+  }
+  function result() {
+    var v = state[1], type = v === null ? "null" : Array.isArray(v) ? "array" : typeof v, json;
+    if (state[0] === "returned" && cfg.kind !== "connection") {
+      try {
+        json = type === "object" ? stringify(v) : undefined; // runs user toJSON/getters: time-limited
+      } catch (e) {
+        fail(e);
+      }
+    }
+    if (state[0] !== "returned") return stringify({ status: state[0], error: state[2], stack: state[3] });
+    return '{"status":"returned","type":' + stringify(type) + ',"action":' + stringify(decision[0]) +
+      ',"customData":' + stringify(decision[1]) + ',"value":' + (json === undefined ? "null" : json) + "}";
+  }
+  function meta() {
+    var origins;
+    try {
+      origins = stringify(host.originRecords);
+    } catch (x) {}
+    return '{"logs":' + stringify(logs) + ',"origins":' + (origins || "[]") + "}";
+  }
+
+  return function engine(op, a, b) {
+    if (op === "ready") {
+      delete host.compile;
+      decorate = typeof G.__cfmock_decorateEvent === "function" ? G.__cfmock_decorateEvent : null;
+      return delete G.__cfmock_decorateEvent;
+    }
+    if (op === "invoke") return void invoke(a, b);
+    if (op === "result") return result();
+    if (op === "meta") return meta();
+    if (op === "is-function") {
+      // Is this global-scope expression a function? Helps name the callee of "not a function".
+      try {
+        return typeof realEval("(" + a + ")") === "function";
+      } catch (x) {
+        return null;
+      }
+    }
+  };
+})

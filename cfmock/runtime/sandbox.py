@@ -1,0 +1,251 @@
+"""One run of user code in a fresh QuickJS context.
+
+Python and JavaScript exchange one JSON string in and JSON strings out; console, the connection object and
+all built-ins live in JavaScript (the binding refuses calls into Python while a time limit is set). This is
+the only module that imports ``quickjs``; :mod:`cfmock.runtime` imports it on the first run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, Final, Literal
+
+import quickjs
+
+from .errors import (
+    NOT_A_FUNCTION,
+    OUT_OF_MEMORY_MESSAGE,
+    TIMEOUT_MESSAGE,
+    EngineError,
+    cloudfront_wording,
+    name_not_a_function,
+    split_exception_text,
+    throws_null,
+)
+from .profiles import PreparedSource
+from .results import KvsBinding, RuntimeLimits
+
+Kind = Literal["viewer", "connection"]
+
+PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_text(encoding="utf-8")
+_LOOKUP: Final = {
+    kind: f'[typeof {name} !== "undefined", typeof {name} !== "undefined" ? {name} : undefined]'
+    for kind, name in (("viewer", "handler"), ("connection", "connectionHandler"))
+}
+_ENGINE_STEP_S: Final = 0.25  # time for the engine's own bookkeeping after the user's time is up
+_FULL_MARGIN: Final = 64 * 1024  # a heap this close to the limit counts as full
+_NEVER_SETTLED: Final = "InternalError: the handler's promise never settled"
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# The binding's time limit counts CPU time (C clock()), so runs are timed in CPU time as well: on a busy
+# machine wall time stretches, but utilization and the hard limit stay stable. The thread's own clock keeps
+# other Python threads out of the count.
+_clock: Final = time.thread_time
+
+
+@dataclass
+class Outcome:
+    """What happened in the sandbox, before it is turned into a public result."""
+
+    error: str = ""  # CloudFront-worded "Name: message"; "" when the handler returned
+    value_type: str = "undefined"  # typeof-like type of the viewer handler's value ("object", "array", …)
+    value: Any = None  # the viewer handler's value, decoded from JSON
+    action: str | None = None  # connection decision
+    custom_data: str | None = None
+    logs: list[str] = field(default_factory=list)
+    origins: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    timed_out: bool = False
+
+
+def clean_text(text: str) -> str:
+    """Lone UTF-16 surrogates (legal in JS strings) cannot be encoded; show them as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: KvsBinding | None,
+            limits: RuntimeLimits) -> str:  # fmt: skip
+    kvs_data = None
+    if kvs is not None:
+        kvs_data = {
+            "id": kvs.store_id,
+            "data": dict(kvs.data),
+            "created": _iso(kvs.created),
+            "lastModified": _iso(kvs.last_modified),
+        }
+    config = {
+        "kind": kind,
+        "runtime": runtime,
+        "eventType": event_type,
+        "edgeLocation": edge_location,
+        "now": int(time.time() * 1000),
+        "logLimit": limits.log_limit_bytes,
+        "kvs": kvs_data,
+    }
+    return json.dumps(config, separators=(",", ":"))  # ASCII: the binding cannot pass lone surrogates
+
+
+class _Run:
+    """The state of one run; the context is dropped with it."""
+
+    def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str) -> None:
+        self.prepared = prepared
+        self.limits = limits
+        self.ctx = quickjs.Context()
+        self.ctx.set_max_stack_size(limits.max_stack_bytes)
+        try:
+            self.engine = self.ctx.eval(PRELUDE)(config)
+            if prepared.module_prelude:
+                self.ctx.eval(prepared.module_prelude)
+            self.engine("ready")
+        except quickjs.JSException as exc:
+            raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc}") from exc
+        # The limit counts from here, so preludes, modules and the KVS data never eat into the user's share.
+        self.baseline = int(self.ctx.memory()["malloc_size"])
+        self.ctx.set_memory_limit(self.baseline + limits.memory_limit_bytes)
+        self.deadline = 0.0
+        self.out_of_memory = False
+        self.peak = self.baseline  # heap size seen between promise jobs
+
+    def _arm(self) -> None:
+        """Give the next call into JS only the time left (the binding restarts its clock on every call)."""
+        self.ctx.set_time_limit(max(self.deadline - _clock(), 0.0005))
+
+    def _engine_mode(self) -> None:
+        self.ctx.set_time_limit(_ENGINE_STEP_S)
+        if self.out_of_memory:
+            self.ctx.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
+
+    def user_phase(self, lookup: str, payload: str, outcome: Outcome) -> str | None:
+        """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
+        start = _clock()
+        self.deadline = start + self.limits.hard_limit_s
+        try:
+            self._arm()
+            self.ctx.eval(self.prepared.source)
+            # A separate script: appended to the user's code, the lookup could complete a broken statement.
+            self._arm()
+            self.engine("invoke", self.ctx.eval(lookup), payload)
+            self._drain(outcome)
+            if not outcome.timed_out and not outcome.error:
+                self._arm()
+                return str(self.engine("result"))
+        except quickjs.StackOverflow as exc:
+            outcome.error = cloudfront_wording(split_exception_text(str(exc))[0])
+        except quickjs.JSException as exc:
+            message, stack = split_exception_text(str(exc))
+            if message == "InternalError: interrupted":
+                outcome.timed_out = True
+            else:
+                outcome.error = self._word(message, stack)
+        finally:
+            outcome.elapsed_s = _clock() - start
+            if outcome.elapsed_s >= self.limits.hard_limit_s and not outcome.error:
+                outcome.timed_out = True
+            if outcome.timed_out and self._heap_full():
+                # Code can spin at the memory limit (jobs failing quietly, errors caught) until time runs out.
+                outcome.timed_out = False
+                outcome.error = OUT_OF_MEMORY_MESSAGE
+                self.out_of_memory = True
+        return None
+
+    def _drain(self, outcome: Outcome) -> None:
+        """Run promise jobs: QuickJS's time limit restarts for every job, so the total is capped here."""
+        jobs = 0
+        while True:
+            if _clock() >= self.deadline:
+                outcome.timed_out = True
+                return
+            self._arm()
+            if not self.ctx.execute_pending_job():
+                return
+            jobs += 1
+            # A heap census walks every object, so it runs after jobs 1, 2, 4, 8… and then every 4096th.
+            if (jobs & (jobs - 1) == 0 or jobs % 4096 == 0) and self._heap_full():
+                outcome.error = OUT_OF_MEMORY_MESSAGE
+                self.out_of_memory = True
+                return
+
+    def _heap_full(self) -> bool:
+        """Sample the heap; True when it is at the memory limit."""
+        used = int(self.ctx.memory()["malloc_size"])
+        self.peak = max(self.peak, used)
+        return used >= self.baseline + self.limits.memory_limit_bytes - _FULL_MARGIN
+
+    def _word(self, message: str, stack: str) -> str:
+        if message == "null" and not stack and not throws_null(self.prepared.source):
+            # QuickJS throws a bare null when it cannot even build the "out of memory" error object.
+            message = OUT_OF_MEMORY_MESSAGE
+        if message == OUT_OF_MEMORY_MESSAGE:
+            self.out_of_memory = True
+        message = cloudfront_wording(message)
+        if message == NOT_A_FUNCTION and not self.out_of_memory:
+            message = name_not_a_function(self.prepared.source, stack, self._functions)
+        return message
+
+    def _functions(self, expressions: list[str]) -> list[bool | None]:
+        verdicts: list[bool | None] = []
+        for expression in expressions:
+            if "(" in expression:  # never call anything while guessing
+                verdicts.append(None)
+                continue
+            try:
+                self._engine_mode()
+                verdict = self.engine("is-function", expression)
+            except quickjs.JSException:
+                verdict = None
+            verdicts.append(verdict if isinstance(verdict, bool) else None)
+        return verdicts
+
+    def finish(self, result: str | None, outcome: Outcome) -> None:
+        if outcome.timed_out:
+            outcome.error = TIMEOUT_MESSAGE
+        elif result is not None:
+            data = json.loads(result)
+            status = data["status"]
+            if status == "returned":
+                outcome.value_type = data.get("type", "undefined")
+                outcome.value = data.get("value")
+                outcome.action = data.get("action")
+                outcome.custom_data = data.get("customData")
+            elif status == "pending":
+                # When memory runs out inside a resumed async function, QuickJS may drop the rejection and
+                # leave the promise pending; a heap that had grown large before tells the two cases apart.
+                # (Samples are sparse, so a quarter of the allowance is already telling.)
+                grown = self.peak - self.baseline >= self.limits.memory_limit_bytes // 4
+                outcome.error = OUT_OF_MEMORY_MESSAGE if grown else _NEVER_SETTLED
+            elif data["error"] == "InternalError: interrupted":
+                # A job ran out of time and its promise was rejected with the interruption. (QuickJS's clock
+                # is the whole process's CPU time, so busy threads elsewhere can make it fire a bit early.)
+                outcome.timed_out = True
+                outcome.error = TIMEOUT_MESSAGE
+            else:
+                outcome.error = self._word(data["error"], data.get("stack", ""))
+        try:
+            self._engine_mode()
+            meta = json.loads(str(self.engine("meta")))
+        except (quickjs.JSException, ValueError):
+            return  # the logs are lost only if the engine itself cannot run any more
+        outcome.logs = [clean_text(line) for line in meta["logs"] if isinstance(line, str)]
+        outcome.origins = [o for o in meta["origins"] if isinstance(o, dict)]
+
+
+def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str, event_type: str,
+            edge_location: str, kvs: KvsBinding | None, limits: RuntimeLimits) -> Outcome:  # fmt: skip
+    """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON)."""
+    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits))
+    outcome = Outcome()
+    result = run.user_phase(_LOOKUP[kind], payload, outcome)
+    run.finish(result, outcome)
+    return outcome

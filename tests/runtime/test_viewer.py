@@ -1,0 +1,292 @@
+"""Viewer functions end to end: documented shapes, errors and their wording, async handlers, the globals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from cfmock.runtime import (
+    ERROR_PREFIX,
+    FunctionRunResult,
+    RuntimeLimits,
+    run_viewer_function,
+)
+
+REQUEST_EVENT: dict[str, Any] = {
+    "version": "1.0",
+    "context": {"eventType": "viewer-request"},
+    "viewer": {"ip": "198.51.100.11"},
+    "request": {
+        "method": "GET",
+        "uri": "/index.html",
+        "headers": {"host": {"value": "www.example.com"}, "accept": {"value": "text/html"}},
+        "querystring": {"test": {"value": "aQueryString"}},
+    },
+}
+RESPONSE_EVENT: dict[str, Any] = {
+    "version": "1.0",
+    "context": {"eventType": "viewer-response"},
+    "viewer": {"ip": "198.51.100.11"},
+    "request": {"method": "GET", "uri": "/", "headers": {}},
+    "response": {"statusCode": 200, "statusDescription": "OK", "headers": {"content-type": {"value": "text/html"}}},
+}
+
+
+def run(code: str, event: dict[str, Any] | None = None, **kwargs: Any) -> FunctionRunResult:
+    return run_viewer_function(code, REQUEST_EVENT if event is None else event, **kwargs)
+
+
+def error_of(result: FunctionRunResult) -> str:
+    assert result.error_message.startswith(ERROR_PREFIX), result
+    assert result.output == ""
+    return result.error_message[len(ERROR_PREFIX) :]
+
+
+def test_importing_the_package_does_not_load_quickjs() -> None:
+    probe = "import sys, cfmock.runtime; assert 'quickjs' not in sys.modules"
+    subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+@pytest.mark.parametrize("runtime", ["cloudfront-js-1.0", "cloudfront-js-2.0"])
+def test_documented_redirect_with_generated_response(runtime: str) -> None:
+    code = """function handler(event) {
+      return { statusCode: 302, statusDescription: 'Found',
+               headers: { 'cloudfront-functions': { value: 'generated-by-CloudFront-Functions' },
+                          'location': { value: 'https://aws.amazon.com/cloudfront/' } } };
+    }"""
+    result = run(code, runtime=runtime)
+    assert result.error_message == ""
+    assert result.output == (
+        '{"response":{"headers":{"cloudfront-functions":{"value":"generated-by-CloudFront-Functions"},'
+        '"location":{"value":"https://aws.amazon.com/cloudfront/"}},"statusDescription":"Found",'
+        '"cookies":{},"statusCode":302}}'
+    )
+    assert 0 <= result.compute_utilization <= 100
+
+
+def test_modified_request_shape() -> None:
+    code = """function handler(event) {
+      var request = event.request;
+      request.querystring = { test: { value: 'anotherQueryString' } };
+      return request;
+    }"""
+    result = run(code)
+    assert result.output == (
+        '{"request":{"headers":{"host":{"value":"www.example.com"},"accept":{"value":"text/html"}},'
+        '"method":"GET","querystring":{"test":{"value":"anotherQueryString"}},"uri":"/index.html","cookies":{}}}'
+    )
+
+
+def test_uri_rewrite() -> None:
+    code = """function handler(event) {
+      var request = event.request;
+      if (request.uri.endsWith('/')) { request.uri += 'index.html'; }
+      else if (!request.uri.includes('.')) { request.uri += '/index.html'; }
+      return request;
+    }"""
+    event = json.loads(json.dumps(REQUEST_EVENT))
+    event["request"]["uri"] = "/docs/"
+    assert json.loads(run(code, event).output)["request"]["uri"] == "/docs/index.html"
+    event["request"]["uri"] = "/docs"
+    assert json.loads(run(code, event).output)["request"]["uri"] == "/docs/index.html"
+
+
+def test_viewer_response_headers_and_cookies() -> None:
+    code = """function handler(event) {
+      var response = event.response;
+      response.headers['strict-transport-security'] = { value: 'max-age=63072000' };
+      response.cookies['loggedIn'] = { value: 'true', attributes: 'Secure; Path=/' };
+      return response;
+    }"""
+    out = json.loads(run(code, RESPONSE_EVENT).output)
+    response = out["response"]
+    assert list(response) == ["headers", "statusDescription", "cookies", "statusCode"]
+    assert response["headers"]["strict-transport-security"] == {"value": "max-age=63072000"}
+    assert list(response["cookies"]["loggedIn"]) == ["attributes", "value"]
+    assert response["statusCode"] == 200
+
+
+def test_string_body_is_normalised_and_unknown_keys_dropped() -> None:
+    code = """function handler(event) {
+      return { statusCode: 200, statusDescription: 'OK', body: 'hello', extra: 1,
+               headers: { 'x-a': { value: 'v', multivalue: [{ value: 'v' }] } } };
+    }"""
+    out = json.loads(run(code).output)
+    assert out["response"]["body"] == {"encoding": "text", "data": "hello"}
+    assert "extra" not in out["response"]
+    assert out["response"]["headers"]["x-a"] == {"value": "v"}
+
+
+def test_thrown_error_has_prefix_and_name() -> None:
+    result = run("function handler(event) { console.log('before'); throw new Error('thrown error'); }")
+    assert error_of(result) == "Error: thrown error"
+    assert result.logs == ("before",)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("function handler(event) {\n  return event.request.headers.nope.value;\n}",
+         'TypeError: cannot get property "value" of undefined'),
+        ("function handler(event) { var x = null; return x.y; }", 'TypeError: cannot get property "y" of null'),
+        ("function handler(event) { return missingName + 1; }", 'ReferenceError: "missingName" is not defined'),
+        ("function handler(event) {\n  event.request.nope();\n}", "TypeError: event.request.nope is not a function"),
+        ("function handler(event) {\n  console.error('x');\n}", "TypeError: console.error is not a function"),
+        ("function handler(event) {\n  var f = 3;\n  return JSON.stringify(f());\n}", "TypeError: f is not a function"),
+        ("function handler(event) { throw new TypeError('custom'); }", "TypeError: custom"),
+        ("throw new Error('at load time');\nfunction handler(event) {}", "Error: at load time"),
+        ("function handler(event) {", "SyntaxError: unexpected token in expression: ''"),
+        ("function handler(event) { return 1 +; }", "SyntaxError: unexpected token in expression: ';'"),
+        ("function notHandler(event) {}", 'ReferenceError: "handler" is not defined'),
+        ("var handler = 5;", "TypeError: handler is not a function"),
+        ("function handler(event) {}\nexport { handler };", "SyntaxError: Illegal export statement"),
+        ("function handler(event) {}", "TypeError: handler must return a request or response object"),
+    ],
+)  # fmt: skip
+def test_error_wording(code: str, message: str) -> None:
+    assert error_of(run(code)) == message
+
+
+def test_async_handler_is_awaited() -> None:
+    code = """async function handler(event) {
+      var value = await Promise.resolve('/from-async');
+      event.request.uri = value;
+      return event.request;
+    }"""
+    assert json.loads(run(code).output)["request"]["uri"] == "/from-async"
+
+
+def test_async_rejection_is_an_error() -> None:
+    code = "async function handler(event) { await null; throw new RangeError('late'); }"
+    assert error_of(run(code)) == "RangeError: late"
+
+
+def test_v2_const_let_and_import_rewrite() -> None:
+    code = """import crypto from 'crypto';
+const prefix = '/v2';
+let handler = function (event) { event.request.uri = prefix + event.request.uri; return event.request; };"""
+    result = run(code)
+    assert result.error_message == ""
+    assert json.loads(result.output)["request"]["uri"] == "/v2/index.html"
+
+
+def test_v1_rejects_const_before_running() -> None:
+    result = run("const x = 1; function handler(event) { return event.request; }", runtime="cloudfront-js-1.0")
+    assert error_of(result) == 'SyntaxError: Token "const" not supported in this version'
+    assert result.compute_utilization == 0
+
+
+def test_logs_one_entry_per_call_objects_as_json() -> None:
+    code = """function handler(event) {
+      console.log('plain');
+      console.log({ a: 1, b: [true, null] });
+      console.log(42);
+      console.log(undefined);
+      console.log('a', 'b');
+      console.log(new Error('oops'));
+      return event.request;
+    }"""
+    assert run(code).logs == ("plain", '{"a":1,"b":[true,null]}', "42", "undefined", "a b", "Error: oops")
+
+
+def test_logs_are_capped_at_10_kb() -> None:
+    code = (
+        "function handler(event) { for (var i = 0; i < 100; i++) console.log('x'.repeat(300)); return event.request; }"
+    )
+    result = run(code)
+    assert sum(len(line.encode()) for line in result.logs) == 10_240
+    assert len(result.logs) == 35  # 34 whole entries of 300 bytes and the cut 35th
+    assert result.logs[-1] == "x" * (10_240 - 34 * 300)
+
+
+def test_log_cap_never_splits_a_character() -> None:
+    code = "function handler(event) { console.log('\u00e9'.repeat(6000)); return event.request; }"
+    (line,) = run(code, limits=RuntimeLimits(log_limit_bytes=101)).logs
+    assert line == "\u00e9" * 50
+
+
+def test_clock_is_frozen_at_the_start() -> None:
+    code = """function handler(event) {
+      var a = Date.now(), d = new Date();
+      for (var i = 0; i < 200000; i++) {}
+      var ok = a === Date.now() && d.getTime() === a && new Date().getTime() === a && typeof Date() === 'string';
+      console.log(String(ok)); console.log(String(a));
+      return event.request;
+    }"""
+    before = int(time.time() * 1000)
+    result = run(code)
+    assert result.logs[0] == "true"
+    assert before - 5 <= int(result.logs[1]) <= int(time.time() * 1000)
+    check = (
+        "function handler(event) { var ok = new Date(0).toISOString() === '1970-01-01T00:00:00.000Z';"
+        " return ok && new Date() instanceof Date ? event.request : null; }"
+    )
+    assert run(check).error_message == ""
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("eval('1')", "EvalError: eval is not supported"),
+        ("new Function('a', 'return a')", "EvalError: Function constructor is not supported"),
+        ("(function () {}).constructor('return 1')", "EvalError: Function constructor is not supported"),
+        ("(async function () {}).constructor('return 1')", "EvalError: Function constructor is not supported"),
+        ("setTimeout(function () {}, 1)", 'ReferenceError: "setTimeout" is not defined'),
+        ("fetch('https://example.com')", 'ReferenceError: "fetch" is not defined'),
+        ("process.env", 'ReferenceError: "process" is not defined'),
+        ("require('fs')", 'Error: Cannot find module "fs"'),
+    ],
+)
+def test_restricted_globals(expression: str, message: str) -> None:
+    assert error_of(run(f"function handler(event) {{\n  {expression};\n  return event.request;\n}}")) == message
+
+
+def test_cloudfront_module_needs_runtime_2() -> None:
+    code = "function handler(event) { require('cloudfront'); return event.request; }"
+    assert error_of(run(code, runtime="cloudfront-js-1.0")) == 'Error: Cannot find module "cloudfront"'
+
+
+def test_strict_mode_is_always_on() -> None:
+    assert error_of(run("function handler(event) { undeclared = 1; return event.request; }")) == (
+        'ReferenceError: "undeclared" is not defined'
+    )
+
+
+def test_engine_globals_are_hidden_from_enumeration() -> None:
+    code = """function handler(event) {
+      console.log(JSON.stringify(Object.keys(globalThis).filter(function (k) { return k.indexOf('__') === 0; })));
+      console.log(typeof __cfmock_host + ' ' + typeof __cfmock_modules + ' ' + typeof __cfmock_decorateEvent);
+      return event.request;
+    }"""
+    assert run(code).logs == ("[]", "object object undefined")
+
+
+def test_bytes_code_and_event() -> None:
+    result = run_viewer_function(
+        b"function handler(event) { return event.request; }", json.dumps(REQUEST_EVENT).encode()
+    )
+    assert json.loads(result.output)["request"]["uri"] == "/index.html"
+    assert error_of(run_viewer_function(b"\xff\xfe", REQUEST_EVENT)) == (
+        "SyntaxError: the function code is not valid UTF-8"
+    )
+
+
+def test_lone_surrogates_do_not_break_the_result() -> None:
+    code = "function handler(event) { console.log('\\ud800'); event.request.uri = '/\\udc00'; return event.request; }"
+    result = run(code)
+    assert result.logs == ("\ufffd",)
+    assert json.loads(result.output)["request"]["uri"] == "/\ufffd"
+
+
+def test_unknown_runtime_is_a_caller_error() -> None:
+    with pytest.raises(ValueError, match="unknown runtime"):
+        run("function handler(e) {}", runtime="nodejs")
+
+
+def test_code_ending_in_an_incomplete_statement_is_a_syntax_error() -> None:
+    assert error_of(run("function handler(event) { return event.request; }\nwhile (true)")).startswith("SyntaxError:")
