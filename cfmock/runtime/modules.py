@@ -1,0 +1,167 @@
+"""CloudFront runtime modules, written in JavaScript and evaluated inside the QuickJS sandbox.
+
+:func:`module_prelude` returns the JavaScript that the engine evaluates in global scope after its
+own prelude and before the user's code. It registers module factories in ``__cfmock_modules``
+(``crypto``, ``querystring``, ``cloudfront``), defines the runtime's extra globals (``Buffer``,
+``TextEncoder``, ``TextDecoder``, ``atob``, ``btoa`` in 2.0; the byte-string methods of ``String``
+in 1.0) and ``__cfmock_decorateEvent`` (``request.rawQueryString()``).
+
+QuickJS compiles every function of a script eagerly, on every run (about 0.1 ms per KB of module
+code with the quickjs wheel), so only the fragments that the code can use are included: the choice
+is a cheap substring scan that errs on the side of including. The fragments live in ``js/modules/``
+and share one closure, so their helpers never leak into the user's global scope.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable
+
+__all__ = ["RUNTIMES", "fragment_names", "module_prelude"]
+
+RUNTIMES = ("cloudfront-js-1.0", "cloudfront-js-2.0")
+
+# Fragment name -> fragments it needs. Also the evaluation order (dependencies come first).
+_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "core": (),
+    "bytestr": (),
+    "utf8encode": (),
+    "utf8decode": (),
+    "hex": (),
+    "base64": (),
+    "buffer": ("core", "utf8encode", "utf8decode", "hex", "base64"),
+    "bufferext": ("buffer",),
+    "hash": ("core", "utf8encode"),
+    "md5": ("hash",),
+    "sha1": ("hash",),
+    "sha256": ("hash",),
+    "querystring": ("core", "utf8encode", "utf8decode"),
+    "textcodec": ("core", "utf8encode", "utf8decode"),
+    "atob": ("base64",),
+    "bytestring": ("core", "bytestr", "utf8encode", "utf8decode", "hex", "base64"),
+    "cloudfront": ("core",),
+    "kvs": ("cloudfront",),
+    "origins": ("cloudfront",),
+    "rawquery": (),
+}
+
+_ORIGIN_HELPERS = ("updateRequestOrigin", "selectRequestOriginById", "createRequestOriginGroup")
+_BYTE_STRING_METHODS = ("bytesFrom", "fromBytes", "fromUTF8", "toBytes", "toUTF8")
+_HASH_ALGORITHMS = ("md5", "sha1", "sha256")
+_TEXT_DIGESTS = frozenset({"hex", "base64", "base64url"})
+# Names of Buffer methods that live in bufferext.js rather than buffer.js.
+_BUFFER_EXTRAS = re.compile(r"\b(?:read|write)[A-Z]|\b(?:copy|fill|write|indexOf|lastIndexOf|includes|swap\d\d)\b")
+
+# `require(` followed by anything but a string literal: the module name cannot be read statically.
+_DYNAMIC_REQUIRE = re.compile(r"\brequire\s*\(\s*[^'\"`\s]")
+# A KVS get() format that is not written as a literal "string" or "json".
+_DYNAMIC_FORMAT = re.compile(r"\bformat\s*:(?!\s*(['\"`])(?:string|json)\1)")
+# Each use of createHash/createHmac, and the algorithm when it is written as a literal.
+_HASH_USE = re.compile(r"\bcreateH(?:ash|mac)\b(?:\s*\(\s*(['\"`])(\w*)\1)?")
+# Each use of digest, and the encoding when it is written as a literal.
+_DIGEST_USE = re.compile(r"\bdigest\b(?:\s*\(\s*(['\"`])(\w*)\1\s*\))?")
+
+
+def module_prelude(code: str, runtime: str) -> str:
+    """Return the JavaScript that provides the runtime's modules and globals that ``code`` may use.
+
+    ``runtime`` is ``cloudfront-js-1.0`` or ``cloudfront-js-2.0``. The result is ``""`` when the code
+    needs none of them. Results are cached per set of fragments, so calling this per run is cheap.
+    """
+    return _assemble(fragment_names(code, runtime))
+
+
+def fragment_names(code: str, runtime: str) -> tuple[str, ...]:
+    """The fragments of ``js/modules/`` that :func:`module_prelude` includes for ``code``, in order."""
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
+    return _closure(_wanted(code, runtime == RUNTIMES[1]))
+
+
+def _wanted(code: str, v2: bool) -> set[str]:
+    """Scan ``code`` for what it can use. A false positive costs load time, a false negative breaks
+    the user's code, so every doubt (a computed module name, a computed global) includes more."""
+    dynamic = _DYNAMIC_REQUIRE.search(code) is not None or "globalThis[" in code
+    wanted: set[str] = set()
+    if dynamic or "crypto" in code:
+        wanted.update(_hash_fragments(code, dynamic))
+    if dynamic or "querystring" in code:
+        wanted.add("querystring")
+    if not v2:
+        if any(name in code for name in _BYTE_STRING_METHODS):
+            wanted.add("bytestring")
+        if "hash" in wanted and _digest_may_return_bytes(code):
+            wanted.add("bytestr")  # digest() answers a byte string
+        return wanted
+    if dynamic or "Buffer" in code:
+        wanted.add("buffer")
+    if dynamic or "TextEncoder" in code or "TextDecoder" in code:
+        wanted.add("textcodec")
+    if dynamic or "atob" in code or "btoa" in code:
+        wanted.add("atob")
+    if dynamic or "cloudfront" in code:
+        wanted.add("cloudfront")
+        if dynamic or "kvs" in code:
+            wanted.add("kvs")
+            if "bytes" in code or _DYNAMIC_FORMAT.search(code):  # format "bytes" answers a Buffer
+                wanted.add("buffer")
+        if dynamic or any(name in code for name in _ORIGIN_HELPERS):
+            wanted.add("origins")
+    if "rawQueryString" in code:
+        wanted.add("rawquery")
+    if "hash" in wanted and _digest_may_return_bytes(code):
+        wanted.add("buffer")  # digest() answers a Buffer
+    if "buffer" in wanted and (dynamic or _BUFFER_EXTRAS.search(code)):
+        wanted.add("bufferext")
+    return wanted
+
+
+def _hash_fragments(code: str, dynamic: bool) -> set[str]:
+    """crypto: the algorithms the code names (all unless every use is a literal), and the encoders
+    for the encodings it can name (both unless every digest call names a text encoding literally)."""
+    names = {"hash"}
+    uses = list(_HASH_USE.finditer(code))
+    if dynamic or not uses or any(m.group(2) is None for m in uses):
+        names.update(_HASH_ALGORITHMS)
+    else:
+        names.update(m.group(2) for m in uses if m.group(2) in _HASH_ALGORITHMS)
+    literal_digests = not _digest_may_return_bytes(code)
+    if dynamic or not literal_digests or "hex" in code:
+        names.add("hex")
+    if dynamic or not literal_digests or "base64" in code:
+        names.add("base64")
+    return names
+
+
+def _digest_may_return_bytes(code: str) -> bool:
+    """True unless every use of ``digest`` is a call naming a text encoding literally (``digest('hex')``)."""
+    return any(m.group(2) not in _TEXT_DIGESTS for m in _DIGEST_USE.finditer(code))
+
+
+def _closure(wanted: Iterable[str]) -> tuple[str, ...]:
+    todo = list(wanted)
+    found: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(_FRAGMENTS[name])
+    return tuple(name for name in _FRAGMENTS if name in found)
+
+
+@functools.lru_cache(maxsize=256)
+def _assemble(fragments: tuple[str, ...]) -> str:
+    if not fragments:
+        return ""
+    body = "\n".join(_source(name) for name in fragments)
+    return f'(function () {{\n"use strict";\n{body}\n}})();\n'
+
+
+@functools.cache
+def _source(name: str) -> str:
+    if name not in _FRAGMENTS:
+        raise KeyError(name)
+    resource = importlib.resources.files(__package__ or "cfmock.runtime") / "js" / "modules" / f"{name}.js"
+    return resource.read_text(encoding="utf-8")

@@ -1,0 +1,247 @@
+"""The modules end to end, through the engine's run_viewer_function."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import pytest
+
+from cfmock.runtime import ERROR_PREFIX, KvsBinding, run_viewer_function
+
+V1 = "cloudfront-js-1.0"
+V2 = "cloudfront-js-2.0"
+JWT_SECRET = "LzdWGpAToQ1DqYuzHxE6YOqi7G3X2yvNBot9mCXfx5k"
+URL_KEY = bytes.fromhex("9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa99887766554433221100")
+
+# An HS256 JWT check for runtime 2.0, in the style of AWS's sample: createHmac + base64url + Buffer.
+JWT_FUNCTION = """import crypto from 'crypto';
+
+const SECRET = '__SECRET__';
+
+function b64urlJson(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+function verify(token, key) {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error('malformed token');
+  const header = b64urlJson(parts[0]);
+  if (header.alg !== 'HS256') throw new Error('unsupported algorithm ' + header.alg);
+  const expected = crypto.createHmac('sha256', key).update(parts[0] + '.' + parts[1]).digest();
+  if (!expected.equals(Buffer.from(parts[2], 'base64url'))) throw new Error('invalid signature');
+  const payload = b64urlJson(parts[1]);
+  if (payload.exp !== undefined && Date.now() / 1000 >= payload.exp) throw new Error('token expired');
+  return payload;
+}
+
+function handler(event) {
+  const request = event.request;
+  const token = request.querystring.jwt && request.querystring.jwt.value;
+  try {
+    if (!token) throw new Error('no token');
+    const claims = verify(token, SECRET);
+    console.log('Valid JWT token for ' + claims.sub);
+  } catch (e) {
+    console.log(e.message);
+    return { statusCode: 401, statusDescription: 'Unauthorized' };
+  }
+  delete request.querystring.jwt;
+  return request;
+}
+""".replace("__SECRET__", JWT_SECRET)
+
+# A signed-URL check for runtime 1.0 with njs byte strings: the key and the signature are bytes.
+SIGNED_URL_FUNCTION = """var crypto = require('crypto');
+var KEY = String.bytesFrom('__KEY__', 'hex');
+
+function deny(reason) {
+  console.log(reason);
+  return { statusCode: 403, statusDescription: 'Forbidden' };
+}
+
+function handler(event) {
+  var request = event.request, qs = request.querystring;
+  if (!qs.expires || !qs.signature) return deny('missing signature');
+  var expected = crypto.createHmac('sha256', KEY).update(request.uri + ':' + qs.expires.value).digest();
+  var given = String.bytesFrom(qs.signature.value, 'base64url');
+  if (given !== expected) return deny('bad signature');
+  if (Number(qs.expires.value) * 1000 < Date.now()) return deny('expired');
+  delete qs.expires;
+  delete qs.signature;
+  return request;
+}
+""".replace("__KEY__", URL_KEY.hex())
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def make_jwt(claims: dict[str, Any], secret: str = JWT_SECRET, alg: str = "HS256") -> str:
+    header = b64url(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    payload = b64url(json.dumps(claims).encode())
+    signature = b64url(hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest())
+    return f"{header}.{payload}.{signature}"
+
+
+def sign_url(uri: str, expires: int) -> str:
+    return b64url(hmac.new(URL_KEY, f"{uri}:{expires}".encode(), hashlib.sha256).digest())
+
+
+def event(
+    uri: str = "/index.html", querystring: dict[str, str] | None = None, event_type: str = "viewer-request"
+) -> dict[str, Any]:
+    qs = {k: {"value": v} for k, v in (querystring or {}).items()}
+    return {
+        "version": "1.0",
+        "context": {"eventType": event_type},
+        "viewer": {"ip": "198.51.100.11"},
+        "request": {"method": "GET", "uri": uri, "querystring": qs, "headers": {"host": {"value": "example.org"}}},
+    }
+
+
+def output(result: Any) -> Any:
+    assert result.error_message == "", result.error_message
+    return json.loads(result.output)
+
+
+def test_jwt_check_accepts_a_valid_token() -> None:
+    token = make_jwt({"sub": "alice", "exp": int(time.time()) + 3600})
+    result = run_viewer_function(JWT_FUNCTION, event(querystring={"jwt": token, "x": "1"}), runtime=V2)
+    out = output(result)
+    assert out["request"]["querystring"] == {"x": {"value": "1"}}
+    assert result.logs == ("Valid JWT token for alice",)
+
+
+@pytest.mark.parametrize(
+    ("token", "log"),
+    [
+        (make_jwt({"sub": "alice", "exp": int(time.time()) + 3600}, secret="wrong"), "invalid signature"),
+        (make_jwt({"sub": "alice", "exp": int(time.time()) - 10}), "token expired"),
+        (make_jwt({"sub": "alice"}, alg="HS512"), "unsupported algorithm HS512"),
+        ("abc.def", "malformed token"),
+        (None, "no token"),
+    ],
+)
+def test_jwt_check_rejects_bad_tokens(token: str | None, log: str) -> None:
+    result = run_viewer_function(JWT_FUNCTION, event(querystring={"jwt": token} if token else {}), runtime=V2)
+    assert output(result)["response"]["statusCode"] == 401
+    assert result.logs == (log,)
+
+
+def test_jwt_check_rejects_a_tampered_payload() -> None:
+    header, _, signature = make_jwt({"sub": "alice"}).split(".")
+    forged = f"{header}.{b64url(json.dumps({'sub': 'admin'}).encode())}.{signature}"
+    result = run_viewer_function(JWT_FUNCTION, event(querystring={"jwt": forged}), runtime=V2)
+    assert output(result)["response"]["statusCode"] == 401 and result.logs == ("invalid signature",)
+
+
+def test_signed_url_check_in_1_0() -> None:
+    expires = int(time.time()) + 600
+    good = {"expires": str(expires), "signature": sign_url("/video.mp4", expires), "q": "1"}
+    out = output(run_viewer_function(SIGNED_URL_FUNCTION, event("/video.mp4", good), runtime=V1))
+    assert out["request"]["querystring"] == {"q": {"value": "1"}}
+
+    for uri, qs, log in (
+        ("/other.mp4", good, "bad signature"),
+        ("/video.mp4", {**good, "expires": str(expires + 1)}, "bad signature"),
+        ("/video.mp4", {**good, "signature": sign_url("/video.mp4", expires)[:-2]}, "bad signature"),
+        ("/video.mp4", {"expires": "1000", "signature": sign_url("/video.mp4", 1000)}, "expired"),
+        ("/video.mp4", {"expires": str(expires)}, "missing signature"),
+    ):
+        result = run_viewer_function(SIGNED_URL_FUNCTION, event(uri, qs), runtime=V1)
+        assert output(result)["response"]["statusCode"] == 403, (uri, qs)
+        assert result.logs == (log,)
+
+
+def test_module_errors_reach_the_error_message() -> None:
+    code = "var crypto = require('crypto');\nfunction handler(e) { crypto.createHash('sha512'); return e.request; }"
+    result = run_viewer_function(code, event(), runtime=V1)
+    assert result.error_message == ERROR_PREFIX + 'TypeError: not supported algorithm: "sha512"'
+
+
+def test_querystring_module_in_1_0() -> None:
+    code = """var querystring = require('querystring');
+function handler(event) {
+  var parsed = querystring.parse('a=1&b=x%20y&a=2');
+  event.request.headers['x-qs'] = { value: querystring.stringify(parsed) + '|' + parsed.b };
+  return event.request;
+}"""
+    out = output(run_viewer_function(code, event(), runtime=V1))
+    assert out["request"]["headers"]["x-qs"] == {"value": "a=1&a=2&b=x%20y|x y"}
+
+
+def test_kvs_and_origin_helpers_in_2_0() -> None:
+    code = """import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+  const request = event.request;
+  const tier = (await kvs.exists('tier:' + request.uri)) ? await kvs.get('tier:' + request.uri) : 'basic';
+  const origins = await kvs.get('origins', { format: 'json' });
+  cf.updateRequestOrigin({ domainName: origins[tier], originPath: '/' + tier });
+  request.headers['x-edge'] = { value: cf.edgeLocation.name + ' ' + request.rawQueryString() };
+  try {
+    await kvs.get('missing');
+  } catch (e) {
+    console.log(e.name);
+  }
+  return request;
+}"""
+    store = KvsBinding(
+        "8aa76c93-3198-462c-aaf6-0123456789ab",
+        {"tier:/vip": "gold", "origins": json.dumps({"gold": "gold.example.com", "basic": "basic.example.com"})},
+    )
+    result = run_viewer_function(
+        code, event("/vip", {"a": "1", "b": ""}), runtime=V2, kvs=store, edge_location="FRA56-P1"
+    )
+    out = output(result)
+    assert out["request"]["headers"]["x-edge"] == {"value": "FRA a=1&b="}
+    assert result.logs == ("KeyNotFound",)
+    assert result.origin_requests == (
+        {"method": "updateRequestOrigin", "args": {"domainName": "gold.example.com", "originPath": "/gold"}},
+    )
+    plain = run_viewer_function(code, event("/", {}), runtime=V2, kvs=store)
+    assert plain.origin_requests[0]["args"]["domainName"] == "basic.example.com"
+
+
+def test_kvs_namespace_errors_through_the_engine() -> None:
+    code = "import cf from 'cloudfront';\nfunction handler(e) { cf.kvs('%s'); return e.request; }"
+    store = KvsBinding("8aa76c93-3198-462c-aaf6-0123456789ab", {})
+    arn = "arn:aws:cloudfront::123456789012:key-value-store/8aa76c93-3198-462c-aaf6-0123456789ab"
+    assert run_viewer_function(code % store.store_id, event(), runtime=V2, kvs=store).error_message == ""
+    for kvs_id, binding in ((arn, store), (store.store_id, None)):
+        message = run_viewer_function(code % kvs_id, event(), runtime=V2, kvs=binding).error_message
+        assert message.startswith(ERROR_PREFIX + "KVSNamespaceNotFound: "), message
+
+
+def test_invalid_origin_update_fails_the_run() -> None:
+    code = (
+        "import cf from 'cloudfront';\n"
+        "function handler(e) { cf.updateRequestOrigin({originPath: 'x'}); return e.request; }"
+    )
+    result = run_viewer_function(code, event(), runtime=V2)
+    assert result.error_message.startswith(ERROR_PREFIX + 'TypeError: updateRequestOrigin: "originPath"')
+    assert result.origin_requests == ()
+
+
+def test_2_0_globals_and_no_buffer_in_1_0() -> None:
+    code2 = """function handler(event) {
+  const bytes = new TextEncoder().encode('héllo');
+  const b64 = btoa(String.fromCharCode.apply(null, bytes));
+  event.request.headers['x-b'] = { value: b64 + ' ' + Buffer.from(bytes).toString('base64url') };
+  return event.request;
+}"""
+    out = output(run_viewer_function(code2, event(), runtime=V2))
+    assert out["request"]["headers"]["x-b"] == {"value": "aMOpbGxv aMOpbGxv"}
+    code1 = (
+        "function handler(event) {"
+        " event.request.headers['x-t'] = { value: typeof Buffer + typeof atob }; return event.request; }"
+    )
+    assert output(run_viewer_function(code1, event(), runtime=V1))["request"]["headers"]["x-t"] == {
+        "value": "undefinedundefined"
+    }
