@@ -41,6 +41,9 @@ def run_file(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"cfmock: {error}", file=sys.stderr)
         return 2
+    except ValueError as error:  # not UTF-8, or a malformed import file (JSONDecodeError is a ValueError)
+        print(f"cfmock: invalid input: {error}", file=sys.stderr)
+        return 2
     try:
         if args.connection:
             result: Any = run_connection_function(code, event, runtime=args.runtime, kvs=kvs)

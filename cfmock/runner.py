@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cfmock.options import MockOptions
 
-# The store a function sees through cf.kvs() when run outside the mock (any UUID works).
+# The store a function sees through cf.kvs() when run outside the mock (any UUID works), and the times its
+# meta() reports: fixed, so runs are reproducible.
 DEFAULT_KVS_ID = "00000000-0000-4000-8000-000000000000"
+DEFAULT_KVS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def _binding(kvs: Mapping[str, str] | None) -> Any:
         return None
     from cfmock.runtime import KvsBinding
 
-    return KvsBinding(DEFAULT_KVS_ID, dict(kvs))
+    return KvsBinding(DEFAULT_KVS_ID, dict(kvs), DEFAULT_KVS_TIME, DEFAULT_KVS_TIME)
 
 
 def run_function(

@@ -27,6 +27,13 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "AccessDenied": "Access denied.",
     "UnsupportedOperation": "This operation is not supported in this region.",
     "InvalidArgument": "An argument is invalid.",
+    # KeyValueStore data plane (api.md §7)
+    "ConflictException": "The request conflicts with the current state of the key value store.",
+    "ValidationException": "The request failed validation.",
+    "ServiceQuotaExceededException": "The request would exceed a service quota.",
+    "ResourceNotFoundException": "The resource was not found.",
+    "AccessDeniedException": "Access denied.",
+    "InternalServerException": "An internal error occurred.",
 }
 
 

@@ -86,11 +86,14 @@ _RESERVED: Final = frozenset({
 
 
 def _error_line(stack: str, tokens: list[Token]) -> int | None:
-    m = _FRAME_LINE_RE.search(stack)
+    # Only the innermost frame says where the error is: a later frame's line (the engine's own caller)
+    # would name the wrong call.
+    first = next((line for line in stack.splitlines() if line.strip().startswith("at ")), "")
+    m = _FRAME_LINE_RE.search(first)
     if m:
         return int(m.group(1))
     # QuickJS leaves out the line for a function's first statement when it shares the declaration's line.
-    m = _FRAME_NAME_RE.search(stack)
+    m = _FRAME_NAME_RE.search(first)
     if m:
         name = m.group(1)
         for i, tok in enumerate(tokens[:-1]):
