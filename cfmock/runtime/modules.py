@@ -80,14 +80,23 @@ def fragment_names(code: str, runtime: str) -> tuple[str, ...]:
     return _closure(_wanted(code, runtime == RUNTIMES[1]))
 
 
+def _names_module(code: str, name: str) -> bool:
+    """Whether ``code`` holds the module name as a whole string literal, as require()/import need it to.
+
+    Bare words are not enough: nearly every function reads ``request.querystring``, and header names such
+    as ``cloudfront-viewer-country`` are common; loading a module costs its compile time on every run.
+    """
+    return f"'{name}'" in code or f'"{name}"' in code or f"`{name}`" in code
+
+
 def _wanted(code: str, v2: bool) -> set[str]:
     """Scan ``code`` for what it can use. A false positive costs load time, a false negative breaks
     the user's code, so every doubt (a computed module name, a computed global) includes more."""
     dynamic = _DYNAMIC_REQUIRE.search(code) is not None or "globalThis[" in code
     wanted: set[str] = set()
-    if dynamic or "crypto" in code:
+    if dynamic or _names_module(code, "crypto"):
         wanted.update(_hash_fragments(code, dynamic))
-    if dynamic or "querystring" in code:
+    if dynamic or _names_module(code, "querystring"):
         wanted.add("querystring")
     if not v2:
         if any(name in code for name in _BYTE_STRING_METHODS):
@@ -101,7 +110,7 @@ def _wanted(code: str, v2: bool) -> set[str]:
         wanted.add("textcodec")
     if dynamic or "atob" in code or "btoa" in code:
         wanted.add("atob")
-    if dynamic or "cloudfront" in code:
+    if dynamic or _names_module(code, "cloudfront"):
         wanted.add("cloudfront")
         if dynamic or "kvs" in code:
             wanted.add("kvs")
