@@ -119,7 +119,7 @@ class CloudFrontMock:
 
             @wrapt.decorator
             async def run_async(wrapped: Any, _instance: Any, args: Any, kwargs: Any) -> Any:
-                async with self:  # the coroutine body itself runs mocked
+                async with self._for_call():  # the coroutine body itself runs mocked
                     return await wrapped(*args, **kwargs)
 
             return run_async(target)
@@ -127,11 +127,19 @@ class CloudFrontMock:
 
             @wrapt.decorator
             def run_sync(wrapped: Any, _instance: Any, args: Any, kwargs: Any) -> Any:
-                with self:
+                with self._for_call():
                     return wrapped(*args, **kwargs)
 
             return run_sync(target)
         raise TypeError(f"mock_cloudfront_functions cannot decorate {target!r}: it is not callable")
+
+    def _for_call(self) -> CloudFrontMock:
+        """The activation for one call of a decorated function: this one, or, when a call is already running
+        (the function calls itself), a nested activation sharing its state."""
+        with _stack_lock:
+            if self._state is None:
+                return self
+        return CloudFrontMock(self.options, explicit=self._explicit)
 
     def _decorate_test_case(self, cls: type[T]) -> type[T]:
         original_set_up = cls.setUp  # type: ignore[attr-defined]

@@ -178,9 +178,15 @@ def _send(endpoint: Any, request: Any) -> Any:
 
 
 def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+    if service_name in MOCKED_SERVICES and _state is not None and args:
+        # Positional arguments (region, api_version, …): name them, so the checks below see them.
+        import inspect
+
+        bound = inspect.signature(_originals["create_client"]).bind(session, service_name, *args, **kwargs)
+        kwargs = {k: v for k, v in bound.arguments.items() if k not in ("self", "service_name")}
+        args = ()
     if (
         service_name in MOCKED_SERVICES
-        and not args
         and _state is not None
         and kwargs.get("aws_access_key_id") is None
         and session._credentials is None
@@ -190,7 +196,6 @@ def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -
     if (
         service_name == "cloudfront-keyvaluestore"
         and _state is not None
-        and not args
         and kwargs.get("region_name") is None
         and session.get_config_variable("region") is None
     ):
