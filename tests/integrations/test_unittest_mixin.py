@@ -1,0 +1,177 @@
+"""``cfmock.unittest.CloudFrontFunctionsTestCase``, run through ``unittest.TextTestRunner``."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import unittest
+from typing import Any, ClassVar
+
+import boto3
+
+from cfmock import CloudFrontMock, interception
+from cfmock.unittest import CloudFrontFunctionsTestCase
+
+CONFIG = {"Comment": "", "Runtime": "cloudfront-js-2.0"}
+OTHER_ACCOUNT = "111122223333"
+
+
+def create(name: str) -> dict[str, Any]:
+    return boto3.client("cloudfront").create_function(Name=name, FunctionConfig=CONFIG, FunctionCode=b"var x = 1;")
+
+
+def arn_of(created: dict[str, Any]) -> str:
+    return str(created["FunctionSummary"]["FunctionMetadata"]["FunctionARN"])
+
+
+def active() -> bool:
+    return interception.current_state() is not None
+
+
+def run_tests(*cases: type[unittest.TestCase]) -> unittest.TestResult:
+    # Test classes are defined inside the tests below so that pytest does not collect them itself.
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in cases)
+    return unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
+
+
+def problems(result: unittest.TestResult) -> str:
+    return "\n".join(text for _, text in [*result.errors, *result.failures])
+
+
+def test_every_test_gets_a_fresh_active_mock() -> None:
+    seen: list[Any] = []
+
+    class Case(CloudFrontFunctionsTestCase):
+        def setUp(self) -> None:
+            super().setUp()
+            seen.append(("setUp", active(), len(self.cloudfront.functions)))
+            create("from-setup")
+
+        def test_one(self) -> None:
+            assert isinstance(self.cloudfront, CloudFrontMock) and self.cloudfront.active
+            create("same")
+            seen.append(("one", sorted(self.cloudfront.functions)))
+
+        def test_two(self) -> None:
+            create("same")
+            seen.append(("two", sorted(self.cloudfront.functions)))
+            assert arn_of(create("g")) == "arn:aws:cloudfront::123456789012:function/g"
+
+        def tearDown(self) -> None:
+            seen.append(("tearDown", active()))
+            super().tearDown()
+
+    result = run_tests(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert result.testsRun == 2
+    assert seen == [
+        ("setUp", True, 0),
+        ("one", ["from-setup", "same"]),
+        ("tearDown", True),
+        ("setUp", True, 0),
+        ("two", ["from-setup", "same"]),
+        ("tearDown", True),
+    ]
+    assert not active()
+
+
+def test_cloudfront_options_reach_the_mock() -> None:
+    arns: list[str] = []
+
+    class Case(CloudFrontFunctionsTestCase):
+        cloudfront_options: ClassVar[dict[str, Any]] = {"account_id": OTHER_ACCOUNT}
+
+        def test_arn(self) -> None:
+            assert self.cloudfront.account_id == OTHER_ACCOUNT
+            arns.append(arn_of(create("f")))
+
+    class Default(CloudFrontFunctionsTestCase):
+        def test_arn(self) -> None:
+            arns.append(arn_of(create("f")))
+
+    result = run_tests(Case, Default)
+    assert result.wasSuccessful(), problems(result)
+    assert arns == [
+        f"arn:aws:cloudfront::{OTHER_ACCOUNT}:function/f",
+        "arn:aws:cloudfront::123456789012:function/f",
+    ]
+
+
+def test_bad_options_error_the_test_and_leave_nothing_active() -> None:
+    class Case(CloudFrontFunctionsTestCase):
+        cloudfront_options: ClassVar[dict[str, Any]] = {"account_id": "nope"}
+
+        def test_never_runs(self) -> None:
+            raise AssertionError("must not run")
+
+    result = run_tests(Case)
+    assert result.testsRun == 1 and len(result.errors) == 1 and not result.failures
+    assert "account_id must be 12 digits" in result.errors[0][1]
+    assert not active()
+
+
+def test_a_failing_test_is_still_cleaned_up() -> None:
+    class Case(CloudFrontFunctionsTestCase):
+        def test_fails(self) -> None:
+            create("f")
+            self.fail("deliberate")
+
+        def test_errors(self) -> None:
+            raise KeyError("deliberate")
+
+    result = run_tests(Case)
+    assert result.testsRun == 2 and len(result.failures) == 1 and len(result.errors) == 1
+    assert not active()
+
+
+def test_mixing_with_isolated_asyncio_test_case() -> None:
+    seen: list[Any] = []
+
+    class Case(CloudFrontFunctionsTestCase, unittest.IsolatedAsyncioTestCase):
+        async def asyncSetUp(self) -> None:
+            seen.append(("asyncSetUp", active(), len(self.cloudfront.functions)))
+            create("from-async-setup")
+
+        async def test_one(self) -> None:
+            await asyncio.sleep(0)
+            created = create("same")
+            assert created["ETag"] == "ETVPDKIKX0DER"
+            seen.append(("one", sorted(self.cloudfront.functions)))
+
+        async def test_two(self) -> None:
+            create("same")
+            await asyncio.sleep(0)
+            seen.append(("two", sorted(self.cloudfront.functions)))
+
+        async def asyncTearDown(self) -> None:
+            seen.append(("asyncTearDown", active()))
+
+    result = run_tests(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert result.testsRun == 2
+    assert seen == [
+        ("asyncSetUp", True, 0),
+        ("one", ["from-async-setup", "same"]),
+        ("asyncTearDown", True),
+        ("asyncSetUp", True, 0),
+        ("two", ["from-async-setup", "same"]),
+        ("asyncTearDown", True),
+    ]
+    assert not active()
+
+
+def test_a_test_case_running_inside_an_outer_activation_shares_its_state() -> None:
+    from cfmock import mock_cloudfront_functions
+
+    class Case(CloudFrontFunctionsTestCase):
+        def test_sees_outer(self) -> None:
+            assert sorted(self.cloudfront.functions) == ["outer"]
+
+    with mock_cloudfront_functions() as outer:
+        create("outer")
+        result = run_tests(Case)
+        assert result.wasSuccessful(), problems(result)
+        assert outer.active and active()  # the test's cleanup did not deactivate the outer mock
+        assert sorted(outer.functions) == ["outer"]
+    assert not active()
