@@ -27,14 +27,25 @@ CONFIG = {"Comment": "bench", "Runtime": "cloudfront-js-2.0"}
 
 def timed(fn: Callable[[], Any], rounds: int, inner: int) -> float:
     """Median seconds per call over ``rounds`` batches of ``inner`` calls."""
-    fn()  # warm caches
-    samples = []
+    return interleaved({"x": fn}, rounds, inner)["x"]
+
+
+def interleaved(contestants: dict[str, Callable[[], Any]], rounds: int, inner: int) -> dict[str, float]:
+    """Median seconds per call of each contestant, measured in alternating batches.
+
+    Alternating gives every contestant the same share of each noisy period of a shared machine, so the
+    ratios between them hold even when absolute times drift.
+    """
+    for fn in contestants.values():
+        fn()  # warm caches
+    samples: dict[str, list[float]] = {name: [] for name in contestants}
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - start) / inner)
-    return statistics.median(samples)
+        for name, fn in contestants.items():
+            start = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            samples[name].append((time.perf_counter() - start) / inner)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def client() -> Any:
@@ -96,41 +107,45 @@ def bench_operation(name: str, call: Callable[[Any, int], Any], setup: Callable[
 
     counter = iter(range(10**9))
     print(f"\n{name}")
-    results: dict[str, float] = {}
-    with cfmock.mock_cloudfront_functions() as mock:
-        # Lift the 100-function quota (decisions 22) so thousands of creates measure the success path.
-        mock._require_state().backend.functions.quota = 10**9
-        cf = client()
-        if setup:
-            setup(cf)
-        results["cfmock"] = timed(lambda: call(cf, next(counter)), args.rounds, args.inner)
-
     response = capture(name, lambda cf: call(cf, 10**8), setup)
     floor = client()
     canned_before_call(floor, response.status, response.headers, response.body)
-    results["faithful floor"] = timed(lambda: call(floor, next(counter)), args.rounds, args.inner)
 
     stubbed = client()
     stubber = Stubber(stubbed)
-    canned = {
-        "FunctionSummary": {
-            "Name": "fn",
-            "FunctionConfig": CONFIG,
-            "FunctionMetadata": {
-                "FunctionARN": "arn:aws:cloudfront::123456789012:function/fn",
-                "LastModifiedTime": "2024-01-01T00:00:00Z",
-            },
+    summary = {
+        "Name": "fn",
+        "FunctionConfig": CONFIG,
+        "FunctionMetadata": {
+            "FunctionARN": "arn:aws:cloudfront::123456789012:function/fn",
+            "LastModifiedTime": "2024-01-01T00:00:00Z",
         },
-        "ETag": "ETVPDKIKX0DER",
     }
+    canned = {"FunctionSummary": summary, "ETag": "ETVPDKIKX0DER"}
     method = "describe_function" if "describe" in name else "create_function"
 
     def stub_call() -> None:
         stubber.add_response(method, canned)
         call(stubbed, next(counter))
 
-    with stubber:
-        results["botocore Stubber"] = timed(stub_call, args.rounds, args.inner)
+    with cfmock.mock_cloudfront_functions() as mock, stubber:
+        # Lift the 100-function quota (decisions 22) so thousands of creates measure the success path.
+        mock._require_state().backend.functions.quota = 10**9
+        cf = client()
+        if setup:
+            setup(cf)
+        # The floor's and the Stubber's clients are CloudFront clients too, so cfmock registers on them at their
+        # first call; but their own handlers were registered earlier, and botocore keeps registration order
+        # among register_first handlers, so they still answer and cfmock's handler is never reached.
+        results = interleaved(
+            {
+                "cfmock": lambda: call(cf, next(counter)),
+                "faithful floor": lambda: call(floor, next(counter)),
+                "botocore Stubber": stub_call,
+            },
+            args.rounds,
+            args.inner,
+        )
 
     try:
         from moto import mock_aws
@@ -187,6 +202,20 @@ FUNCTION_2KB = b"""function handler(event) {
 }
 """
 FUNCTION_2KB += b"".join(b"// line %03d of padding to reach about two kilobytes of code\n" % i for i in range(26))
+HMAC_FUNCTION = b"""var crypto = require('crypto');
+function handler(event) {
+    var mac = crypto.createHmac('sha256', 'secret').update(event.request.uri).digest('hex');
+    event.request.headers['x-signature'] = { value: mac };
+    return event.request;
+}
+"""
+QUERYSTRING_FUNCTION = b"""var querystring = require('querystring');
+function handler(event) {
+    var parsed = querystring.parse('a=1&b=2&b=3');
+    event.request.headers['x-b'] = { value: String(parsed.b) };
+    return event.request;
+}
+"""
 EVENT = (
     b'{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"198.51.100.11"},'
     b'"request":{"method":"GET","uri":"/docs/","headers":{"host":{"value":"example.org"},'
@@ -201,13 +230,30 @@ def bench_running_code(args: Any) -> None:
     with cfmock.mock_cloudfront_functions():
         cf = client()
         etag = cf.create_function(Name="fn", FunctionConfig=CONFIG, FunctionCode=FUNCTION_2KB)["ETag"]
-        through_boto3 = timed(lambda: cf.test_function(Name="fn", IfMatch=etag, EventObject=EVENT), args.rounds, 50)
-        describe = timed(lambda: cf.describe_function(Name="fn"), args.rounds, 50)
-    direct = timed(lambda: cfmock.run_function(FUNCTION_2KB, EVENT), args.rounds, 50)
-    print(
-        f"  test_function through boto3  {through_boto3 * 1e3:7.3f} ms   (describe_function: {describe * 1e3:.3f} ms)"
+        calls = interleaved(
+            {
+                "test_function": lambda: cf.test_function(Name="fn", IfMatch=etag, EventObject=EVENT),
+                "describe_function": lambda: cf.describe_function(Name="fn"),
+            },
+            args.rounds,
+            50,
+        )
+    runs = interleaved(
+        {
+            "nothing": lambda: cfmock.run_function(FUNCTION_2KB, EVENT),
+            "crypto": lambda: cfmock.run_function(HMAC_FUNCTION, EVENT),
+            "querystring": lambda: cfmock.run_function(QUERYSTRING_FUNCTION, EVENT),
+        },
+        args.rounds,
+        50,
     )
+    direct = runs["nothing"]
+    print(f"  test_function through boto3  {calls['test_function'] * 1e3:7.3f} ms", end="")
+    print(f"   (describe_function in the same run: {calls['describe_function'] * 1e3:.3f} ms)")
     print(f"  cfmock.run_function (warm)   {direct * 1e3:7.3f} ms   = {1 / direct:,.0f} runs/second")
+    for module in ("crypto", "querystring"):
+        extra = runs[module] - direct
+        print(f"    ... using {module:<12}     {runs[module] * 1e3:7.3f} ms   (+{extra * 1e3:.3f} ms for the module)")
 
 
 def fresh(code: str, runs: int) -> float:

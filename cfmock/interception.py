@@ -133,23 +133,25 @@ def _wrap_auth_resolution(resolver: Any) -> None:
 
 
 def _before_call_handler(client_ref: weakref.ref[Any]) -> Callable[..., Any]:
+    # Imported here, not at module level, so `import cfmock` stays light; bound once per client, not per call.
+    # Functions are looked up on their modules at call time, so tools can wrap them.
+    from cfmock.service import dispatch as dispatching
+    from cfmock.service.registry import find_handler
+    from cfmock.wire import delivery
+
     def before_call(model: Any, params: Any, context: Any, **_kwargs: Any) -> Any:
         state = _state
         client = client_ref()
         if state is None or client is None:
             return None
-        from cfmock.service.dispatch import dispatch
-        from cfmock.service.registry import find_handler
-        from cfmock.wire.delivery import deliver
-
         handler = find_handler(model.service_model.service_name, model.name)
         if handler is None:
             if _moto_active():
                 _hand_to_moto(client)
                 return None  # moto's before-send answers it
             raise UnsupportedOperationError(model.name)
-        response = dispatch(state, handler, model, params)
-        return deliver(client, model, params.get("url", ""), response, context)
+        response = dispatching.dispatch(state, handler, model, params)
+        return delivery.deliver(client, model, params.get("url", ""), response, context)
 
     return before_call
 

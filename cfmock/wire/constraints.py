@@ -43,6 +43,26 @@ def _matches(pattern: str, value: str) -> bool:
     return check(value)
 
 
+_CONSTRAINED: dict[tuple[str, str], bool] = {}
+_CONSTRAINT_KEYS = ("min", "max", "pattern", "enum")
+
+
+def _constrained(shape: Any) -> bool:
+    """Whether anything inside ``shape`` carries a constraint (cached: most of a request carries none)."""
+    key = (shape.name, shape.type_name)
+    found = _CONSTRAINED.get(key)
+    if found is None:
+        _CONSTRAINED[key] = False  # recursive shapes: assume none while looking
+        if shape.type_name == "structure":
+            found = any(_constrained(member) for member in shape.members.values())
+        elif shape.type_name == "list":
+            found = _constrained(shape.member)
+        else:
+            found = any(k in shape.metadata for k in _CONSTRAINT_KEYS)
+        _CONSTRAINED[key] = found
+    return found
+
+
 def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
@@ -53,7 +73,7 @@ def _violations(shape: Any, value: Any, path: str, out: list[str]) -> None:
     if kind == "structure":
         for name, member in shape.members.items():
             item = value.get(name) if isinstance(value, Mapping) else None
-            if item is not None:
+            if item is not None and _constrained(member):
                 _violations(member, item, f"{path}.{_lower_first(name)}" if path else _lower_first(name), out)
         return
     if kind == "list":

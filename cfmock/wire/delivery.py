@@ -57,7 +57,7 @@ def deliver(client: Any, operation: Any, url: str, response: WireResponse, conte
         endpoint._add_modeled_error_fields(response_dict, parsed, operation, parser)
     events.emit(
         f"response-received.{service_id}.{operation.name}",
-        response_dict=convert_to_response_dict(http, operation),
+        response_dict=response_dict,
         parsed_response=parsed,
         context=context,
         exception=None,
