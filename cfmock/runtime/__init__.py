@@ -77,9 +77,9 @@ def run_viewer_function(
     if prepared.syntax_error is not None:
         return FunctionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
 
-    from . import sandbox  # quickjs is loaded only here
+    from . import isolation, sandbox  # quickjs is loaded only here
 
-    outcome = sandbox.execute(
+    outcome = isolation.execute(
         prepared,
         "viewer",
         json.dumps(normalised, separators=(",", ":")),
@@ -124,9 +124,9 @@ def run_connection_function(
     if prepared.syntax_error is not None:
         return ConnectionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
 
-    from . import sandbox
+    from . import isolation, sandbox
 
-    outcome = sandbox.execute(
+    outcome = isolation.execute(
         prepared,
         "connection",
         json.dumps(normalised, separators=(",", ":")),

@@ -1,0 +1,129 @@
+"""Runs move to a worker process once QuickJS has run out of memory here, and survive QuickJS crashing it.
+
+The QuickJS bundled with quickjs 1.19.4 can crash the process after a few dozen out-of-memory runs (a
+use-after-free while building the error's backtrace; see cfmock/runtime/isolation.py). These tests run in
+a subprocess each, so the switch to the worker is observed from a clean process.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+SCRIPT_HEAD = """
+import logging, os, signal, time
+from cfmock.runtime import RuntimeLimits, isolation, run_connection_function, run_viewer_function
+EVENT = {"version": "1.0", "context": {"eventType": "viewer-request"}, "viewer": {"ip": "1.2.3.4"},
+         "request": {"method": "GET", "uri": "/", "headers": {}}}
+OK = "function handler(event) { console.log('ran'); return event.request; }"
+BOMB = "function handler(e) { var h = []; while (true) h.push(new Array(1000).fill('x' + h.length)); }"
+OOM = "The CloudFront function associated with the CloudFront distribution is invalid or could not run. " \\
+      "InternalError: out of memory"
+LIMITS = RuntimeLimits(hard_limit_s=0.3)
+"""
+
+
+def run_script(body: str) -> str:
+    script = SCRIPT_HEAD + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_runs_stay_in_process_until_one_runs_out_of_memory() -> None:
+    out = run_script("""
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        assert not isolation._use_worker and isolation._worker is None
+        assert run_viewer_function(BOMB, EVENT, limits=LIMITS).error_message == OOM
+        assert isolation._use_worker
+        result = run_viewer_function(OK, EVENT)
+        assert result.logs == ("ran",) and '"uri":"/"' in result.output
+        assert isolation._worker is not None and isolation._worker.poll() is None
+        print("done")
+    """)
+    assert out.strip() == "done"
+
+
+def test_many_memory_bombs_in_one_process_never_crash_it() -> None:
+    # 60 bombs: past the few dozen after which QuickJS crashes an unprotected process.
+    out = run_script("""
+        for i in range(60):
+            result = run_viewer_function(BOMB, EVENT, limits=LIMITS)
+            assert result.error_message == OOM, (i, result.error_message)
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        print("survived")
+    """)
+    assert out.strip() == "survived"
+
+
+def test_a_worker_crashing_during_a_run_is_reported_as_out_of_memory_and_replaced() -> None:
+    out = run_script("""
+        import threading
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)  # switches to the worker
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        first = isolation._worker
+        # Kill the worker in the middle of a run, as QuickJS's segmentation fault would.
+        threading.Timer(0.3, os.kill, (first.pid, signal.SIGKILL)).start()
+        started = time.monotonic()
+        crashed = run_viewer_function("function handler(e) { while (true) {} }", EVENT,
+                                      limits=RuntimeLimits(hard_limit_s=5.0))
+        assert crashed.error_message == OOM, crashed
+        assert time.monotonic() - started < 4.0
+        result = run_viewer_function(OK, EVENT)
+        assert result.logs == ("ran",), result
+        assert isolation._worker is not first and isolation._worker.poll() is None
+        print("replaced")
+    """)
+    assert out.strip() == "replaced"
+
+
+def test_a_dead_idle_worker_is_replaced_without_losing_the_next_run() -> None:
+    out = run_script("""
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        first = isolation._worker
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        assert isolation._worker is not first
+        print("replaced")
+    """)
+    assert out.strip() == "replaced"
+
+
+def test_the_worker_is_replaced_after_every_out_of_memory_run() -> None:
+    out = run_script("""
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)  # in process; later runs use a worker
+        assert run_viewer_function(OK, EVENT).logs == ("ran",)
+        worker = isolation._worker
+        assert run_viewer_function(BOMB, EVENT, limits=LIMITS).error_message == OOM
+        assert isolation._worker is None and worker.poll() is not None
+        print("recycled")
+    """)
+    assert out.strip() == "recycled"
+
+
+def test_worker_runs_match_in_process_runs() -> None:
+    out = run_script("""
+        import json
+        CASES = [
+            ("viewer", OK, EVENT),
+            ("viewer", "function handler(e) { return e.request.headers.host.value; }", EVENT),
+            ("viewer", "function handler(e) { while (true) {} }", EVENT),
+            ("connection", "function connectionHandler(c) { c.logCustomData('d'); c.deny(); }", {}),
+        ]
+        def run(kind, code, event):
+            if kind == "viewer":
+                r = run_viewer_function(code, event, limits=LIMITS)
+            else:
+                r = run_connection_function(code, event, limits=LIMITS)
+            return (r.output, r.logs, r.error_message)
+        before = [run(*case) for case in CASES]
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)
+        assert isolation._use_worker
+        after = [run(*case) for case in CASES]
+        assert before == after, (before, after)
+        print("same")
+    """)
+    assert out.strip() == "same"
