@@ -14,7 +14,7 @@ from typing import Any, Final
 from .connection import connection_output, normalise_connection, truncate_custom_data
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
-from .profiles import RUNTIME_2, VIEWER_RUNTIMES, prepare
+from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
 from .results import ConnectionRunResult, FunctionRunResult, KvsBinding, RuntimeLimits
 
 __all__ = [
@@ -58,6 +58,17 @@ def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
 
 
+def _prepared(code: str | bytes, runtime: str) -> tuple[PreparedSource | None, str]:
+    """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)."""
+    source = _decode(code)
+    if source is None:
+        return None, ERROR_PREFIX + _BAD_UTF8
+    prepared = prepare(source, runtime)
+    if prepared.syntax_error is not None:
+        return None, ERROR_PREFIX + prepared.syntax_error
+    return prepared, ""
+
+
 def run_viewer_function(
     code: str | bytes,
     event: bytes | str | Mapping[str, Any],
@@ -70,12 +81,9 @@ def run_viewer_function(
     """Run ``handler(event)`` as CloudFront's TestFunction does."""
     _check_runtime(runtime)
     normalised = normalise_viewer_event(event)
-    source = _decode(code)
-    if source is None:
-        return FunctionRunResult("", (), ERROR_PREFIX + _BAD_UTF8, 0)
-    prepared = prepare(source, runtime)
-    if prepared.syntax_error is not None:
-        return FunctionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
+    prepared, problem = _prepared(code, runtime)
+    if prepared is None:
+        return FunctionRunResult("", (), problem, 0)
 
     from . import isolation, sandbox  # quickjs is loaded only here
 
@@ -117,12 +125,9 @@ def run_connection_function(
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
-    source = _decode(code)
-    if source is None:
-        return ConnectionRunResult("", (), ERROR_PREFIX + _BAD_UTF8, 0)
-    prepared = prepare(source, runtime)
-    if prepared.syntax_error is not None:
-        return ConnectionRunResult("", (), ERROR_PREFIX + prepared.syntax_error, 0)
+    prepared, problem = _prepared(code, runtime)
+    if prepared is None:
+        return ConnectionRunResult("", (), problem, 0)
 
     from . import isolation, sandbox
 

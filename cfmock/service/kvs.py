@@ -9,8 +9,8 @@ from cfmock.backend import associated_store_arn
 from cfmock.backend.errors import ServiceError
 from cfmock.backend.kvs import MAX_KEYS_PER_UPDATE, KeyValueStore, KeyValueStoreRegistry
 from cfmock.errors import UnsupportedOperationError
-from cfmock.service.functions import LOCATION_PREFIX, parse_max_items, tags_of
 from cfmock.service.registry import Call, Result, operation
+from cfmock.service.staged_api import LOCATION_PREFIX, parse_max_items, tags_of
 from cfmock.wire.model import CLOUDFRONT, KEYVALUESTORE
 
 

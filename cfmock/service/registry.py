@@ -69,6 +69,6 @@ def _load_handlers() -> None:
     # Handler modules register themselves on import; importing them lazily keeps `import cfmock` light.
     global _loaded
     if not _loaded:
-        from cfmock.service import connection_functions, functions, kvs, testing  # noqa: F401
+        from cfmock.service import connection_functions, functions, kvs  # noqa: F401
 
         _loaded = True
