@@ -44,14 +44,6 @@ class ErrorInjector:
                     del self._pending[operation]
             return ServiceError(head.code, head.message)
 
-    def pending(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
-        with self._lock:
-            return {op: [(p.code, p.remaining) for p in queue] for op, queue in self._pending.items()}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pending.clear()
-
 
 def documented_codes(operation: object) -> list[str]:
     """Error codes the model documents for an operation (botocore ``OperationModel.error_shapes``)."""

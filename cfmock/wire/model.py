@@ -19,10 +19,6 @@ def service_model(service_name: str) -> Any:
     return ServiceModel(loader.load_service_model(service_name, "service-2"), service_name)
 
 
-def operation_model(service_name: str, operation_name: str) -> Any:
-    return service_model(service_name).operation_model(operation_name)
-
-
 def error_status(model: Any, code: str) -> int:
     """The HTTP status the model gives an error code; unmodelled codes (MalformedXML, …) are client errors."""
     shape = model.shape_for_error_code(code)
