@@ -8,15 +8,16 @@ deactivates the outer one, and the outermost exit removes every patch and discar
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import sys
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from cfmock.options import MockOptions
-from cfmock.state import KeyValueStoresView, StagedView, resolve_operation
+
+if TYPE_CHECKING:
+    from cfmock.state import KeyValueStoresView, StagedView
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -99,6 +100,8 @@ class CloudFrontMock:
     @overload
     def __call__(self, target: F) -> F: ...
     def __call__(self, target: Any) -> Any:
+        import inspect
+
         import wrapt
 
         if isinstance(target, type):
@@ -170,18 +173,24 @@ class CloudFrontMock:
     @property
     def functions(self) -> StagedView:
         """CloudFront Functions by name, e.g. ``m.functions["name"].live.code``."""
+        from cfmock.state import StagedView
+
         state = self._require_state()
         return StagedView(state.backend, state.backend.functions, "function")
 
     @property
     def connection_functions(self) -> StagedView:
         """Connection functions by name (``.id`` holds the opaque Id)."""
+        from cfmock.state import StagedView
+
         state = self._require_state()
         return StagedView(state.backend, state.backend.connection_functions, "connection function")
 
     @property
     def key_value_stores(self) -> KeyValueStoresView:
         """KeyValueStores by name, with put/get/delete and ``load_import_file`` for seeding."""
+        from cfmock.state import KeyValueStoresView
+
         return KeyValueStoresView(self._require_state().backend)
 
     def inject_error(
@@ -196,6 +205,8 @@ class CloudFrontMock:
         """
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
+        from cfmock.state import resolve_operation
+
         target = resolve_operation(operation, code, service)
         self._require_state().injector.add(target, code, message, count)
 

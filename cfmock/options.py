@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cfmock.backend import DEFAULT_ACCOUNT_ID
+DEFAULT_ACCOUNT_ID = "123456789012"  # decisions 14
 
 
 @dataclass(frozen=True)

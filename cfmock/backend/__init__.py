@@ -9,8 +9,7 @@ from cfmock.backend.errors import ServiceError
 from cfmock.backend.functions import function_registry
 from cfmock.backend.kvs import KeyValueStoreRegistry
 from cfmock.backend.staged import Clock, StagedRegistry, StagedResource, utc_now
-
-DEFAULT_ACCOUNT_ID = "123456789012"  # decisions 14
+from cfmock.options import DEFAULT_ACCOUNT_ID  # a plain constant; options imports nothing of the backend
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "CloudFrontBackend", "ServiceError", "associated_store_arn"]
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +52,8 @@ class KeyValueStore:
     @property
     def data_etag(self) -> str:
         """The data-plane ETag: opaque, per store and data version (decisions 35)."""
+        import hashlib  # lazily: importing cfmock stays light
+
         digest = hashlib.sha256(f"{self.id}/{self.data_version}".encode()).digest()
         return "KV" + base64.b32encode(digest[:15]).decode()
 
@@ -132,6 +132,8 @@ class KeyValueStoreRegistry:
             raise ServiceError("EntityAlreadyExists")
         if len(self._stores) >= MAX_STORES:
             raise ServiceError("EntityLimitExceeded")
+        import uuid  # lazily: importing cfmock stays light
+
         now = self._clock()
         store_id = str(uuid.uuid4())
         store = KeyValueStore(
