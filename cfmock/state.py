@@ -31,14 +31,14 @@ class StagedView(Mapping[str, StagedResource]):
 
     def __getitem__(self, name: str) -> StagedResource:
         with self._backend.lock:
-            resource = self._registry.by_name().get(name)
+            resource = self._registry.named(name)
         if resource is None:
-            raise KeyError(f"no {self._noun} named {name!r}; existing: {sorted(self._registry.by_name())}")
+            raise KeyError(f"no {self._noun} named {name!r}; existing: {self._registry.names()}")
         return resource
 
     def __iter__(self) -> Iterator[str]:
         with self._backend.lock:
-            return iter(sorted(self._registry.by_name()))
+            return iter(self._registry.names())
 
     def __len__(self) -> int:
         return len(self._registry)

@@ -148,6 +148,13 @@ class StagedRegistry:
     def by_name(self) -> Mapping[str, StagedResource]:
         return {name: self._resources[rid] for name, rid in self._ids_by_name.items()}
 
+    def named(self, name: str) -> StagedResource | None:
+        rid = self._ids_by_name.get(name)
+        return None if rid is None else self._resources[rid]
+
+    def names(self) -> list[str]:
+        return sorted(self._ids_by_name)
+
     def find(self, rid: str) -> StagedResource:
         """Look up by the lookup key (name for functions, Id for connection functions)."""
         resource = self._resources.get(rid)

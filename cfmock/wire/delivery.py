@@ -12,6 +12,12 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+# botocore is already loaded whenever this module is: it is imported at a client's first mocked call.
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import convert_to_response_dict
+from botocore.httpchecksum import handle_checksum_body
+from urllib3._collections import HTTPHeaderDict  # the class real responses carry (urllib3 1.26 and 2.x)
+
 from cfmock.wire.render import WireResponse
 
 
@@ -26,17 +32,11 @@ class RawBody(io.BytesIO):
 
 
 def http_response(url: str, response: WireResponse) -> Any:
-    from botocore.awsrequest import AWSResponse
-    from urllib3._collections import HTTPHeaderDict  # the class real responses carry (urllib3 1.26 and 2.x)
-
     return AWSResponse(url, response.status, HTTPHeaderDict(response.headers), RawBody(response.body))
 
 
 def deliver(client: Any, operation: Any, url: str, response: WireResponse, context: dict[str, Any]) -> Any:
     """Parse ``response`` for ``operation`` through ``client``'s own pipeline; returns ``(http, parsed)``."""
-    from botocore.endpoint import convert_to_response_dict
-    from botocore.httpchecksum import handle_checksum_body
-
     endpoint = client._endpoint
     events = client.meta.events
     http = http_response(url, response)
