@@ -1,12 +1,12 @@
-"""Where runs execute: in this process, or, once QuickJS has run out of memory here, in a worker process.
+"""Where runs execute: in this process, or, without the out-of-memory guard, in a worker process.
 
 The QuickJS bundled with ``quickjs`` 1.19.4 can use freed memory while it unwinds from an out-of-memory
-error (reproducible with the bare binding: a few dozen ``new Array(n).fill(…)`` or ``'x'.repeat(n)`` memory
-bombs in one process, then a segmentation fault in ``build_backtrace``). Runs stay in this process, which is
-fast, until one ends out of memory; from then on they go to a worker process, which is replaced after every
-run that ends out of memory (a heap that has been through a few of them already misreports errors). If
-QuickJS crashes the worker, that run is reported as out of memory (the only path seen to crash) and the next
-run starts a new worker, so the caller's process always survives (runtime.md §4, decisions 29).
+error (a segmentation fault in ``build_backtrace``; some memory bombs crash it on their first run).
+:mod:`cfmock.runtime.native` closes that path in each run's runtime, so where it is available every run
+stays in this process. Where it is not (see that module), runs stay here until one ends out of memory; from
+then on they go to a worker process, which is replaced after every run that ends out of memory. If QuickJS
+crashes the worker, that run is reported as out of memory (the only path seen to crash) and the next run
+starts a new worker, so the caller's process survives such runs (runtime.md §4, decisions 29).
 """
 
 from __future__ import annotations
@@ -38,11 +38,18 @@ def execute(*args: Any, **kwargs: Any) -> Any:
 
     if not _use_worker:
         outcome = sandbox.execute(*args, **kwargs)
-        if outcome.error == OUT_OF_MEMORY_MESSAGE:
+        if outcome.error == OUT_OF_MEMORY_MESSAGE and not _guarded():
             _use_worker = True  # this process's QuickJS heap is no longer trusted for more out-of-memory runs
         return outcome
     with _lock:
         return _in_worker(args, kwargs)
+
+
+def _guarded() -> bool:
+    """Whether runs here have the out-of-memory guard of :mod:`cfmock.runtime.native`."""
+    from . import native
+
+    return native.native() is not None
 
 
 def _in_worker(args: Any, kwargs: Any) -> Any:

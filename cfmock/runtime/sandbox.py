@@ -17,6 +17,7 @@ from typing import Any, Final, Literal
 
 import quickjs
 
+from . import native
 from .errors import (
     NOT_A_FUNCTION,
     OUT_OF_MEMORY_MESSAGE,
@@ -33,6 +34,11 @@ from .results import KvsBinding, RuntimeLimits
 Kind = Literal["viewer", "connection"]
 
 PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_text(encoding="utf-8")
+# A script rather than an expression, so that source and bytecode leave the same thing behind: the setup
+# function in a global, which the function deletes when called.
+_PRELUDE_SCRIPT: Final = (
+    f'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {PRELUDE} }});'
+)
 _LOOKUP: Final = {
     kind: f'[typeof {name} !== "undefined", typeof {name} !== "undefined" ? {name} : undefined]'
     for kind, name in (("viewer", "handler"), ("connection", "connectionHandler"))
@@ -96,27 +102,56 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
     return json.dumps(config, separators=(",", ":"))  # ASCII: the binding cannot pass lone surrogates
 
 
+def _trusted(ctx: quickjs.Context, access: native.Native | None, source: str) -> None:
+    """Run cfmock's own code (no time limit: it is known to finish)."""
+    code = None if access is None else access.cached(ctx, source)
+    if access is None or code is None:
+        ctx.eval(source)
+    else:
+        access.run(ctx, code)
+
+
 class _Run:
     """The state of one run; the context is dropped with it."""
 
     def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str) -> None:
         self.prepared = prepared
         self.limits = limits
+        self.native = native.native()
         self.ctx = quickjs.Context()
         self.ctx.set_max_stack_size(limits.max_stack_bytes)
         try:
-            self.engine = self.ctx.eval(PRELUDE)(config)
+            _trusted(self.ctx, self.native, _PRELUDE_SCRIPT)
+            self.engine = self.ctx.get("__cfmock_setup")(config)
             if prepared.module_prelude:
-                self.ctx.eval(prepared.module_prelude)
+                _trusted(self.ctx, self.native, prepared.module_prelude)
             self.engine("ready")
         except quickjs.JSException as exc:
             raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc}") from exc
+        if self.native is not None:
+            self.native.guard_out_of_memory(self.ctx)
         # The limit counts from here, so preludes, modules and the KVS data never eat into the user's share.
-        self.baseline = int(self.ctx.memory()["malloc_size"])
+        self.baseline = self._malloc_size()
         self.ctx.set_memory_limit(self.baseline + limits.memory_limit_bytes)
         self.deadline = 0.0
         self.out_of_memory = False
         self.peak = self.baseline  # heap size seen between promise jobs
+
+    def _malloc_size(self) -> int:
+        if self.native is not None:
+            return self.native.malloc_size(self.ctx)
+        return int(self.ctx.memory()["malloc_size"])
+
+    def _user_code(self) -> None:
+        """Run the user's code under the run's time limit."""
+        access = self.native
+        code = None if access is None else access.cached(self.ctx, self.prepared.source)
+        if access is None or code is None:
+            self._arm()
+            self.ctx.eval(self.prepared.source)
+        else:
+            deadline = self.deadline
+            access.run(self.ctx, code, lambda: _clock() >= deadline)
 
     def _arm(self) -> None:
         """Give the next call into JS only the time left (the binding restarts its clock on every call)."""
@@ -132,8 +167,7 @@ class _Run:
         start = _clock()
         self.deadline = start + self.limits.hard_limit_s
         try:
-            self._arm()
-            self.ctx.eval(self.prepared.source)
+            self._user_code()
             # A separate script: appended to the user's code, the lookup could complete a broken statement.
             self._arm()
             self.engine("invoke", self.ctx.eval(lookup), payload)
@@ -179,7 +213,7 @@ class _Run:
 
     def _heap_full(self) -> bool:
         """Sample the heap; True when it is at the memory limit."""
-        used = int(self.ctx.memory()["malloc_size"])
+        used = self._malloc_size()
         self.peak = max(self.peak, used)
         return used >= self.baseline + self.limits.memory_limit_bytes - _FULL_MARGIN
 

@@ -1,8 +1,11 @@
-"""Runs move to a worker process once QuickJS has run out of memory here, and survive QuickJS crashing it.
+"""Out-of-memory runs never take the caller's process down.
 
-The QuickJS bundled with quickjs 1.19.4 can crash the process after a few dozen out-of-memory runs (a
-use-after-free while building the error's backtrace; see cfmock/runtime/isolation.py). These tests run in
-a subprocess each, so the switch to the worker is observed from a clean process.
+The QuickJS bundled with quickjs 1.19.4 can crash the process when memory runs out (a use-after-free while
+building the error's backtrace; see cfmock/runtime/native.py). With the guard of cfmock.runtime.native every
+run stays in this process; without it, runs move to a worker process once one has run out of memory.
+``UNGUARDED`` below makes the isolation layer act as where the guard is unavailable, while the sandbox
+keeps it, so the worker's mechanics are tested without the crash they exist for. These tests run in a subprocess
+each, so every one starts from a clean process.
 """
 
 from __future__ import annotations
@@ -22,16 +25,54 @@ OOM = "The CloudFront function associated with the CloudFront distribution is in
       "InternalError: out of memory"
 LIMITS = RuntimeLimits(hard_limit_s=0.3)
 """
+UNGUARDED = """
+isolation._guarded = lambda: False  # as where the binding's library hides QuickJS's symbols
+"""
+# Bomb shapes that crashed a process on its first out-of-memory run, after one ordinary run, before the guard.
+FIRST_RUN_CRASHERS = (200, 500, 1000)
 
 
-def run_script(body: str) -> str:
-    script = SCRIPT_HEAD + textwrap.dedent(body)
+def run_script(body: str, *, native: bool = False) -> str:
+    script = SCRIPT_HEAD + ("" if native else UNGUARDED) + textwrap.dedent(body)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
 
-def test_runs_stay_in_process_until_one_runs_out_of_memory() -> None:
+def test_with_the_guard_out_of_memory_runs_stay_in_this_process_and_never_crash_it() -> None:
+    out = run_script(
+        f"""
+        from cfmock.runtime import native
+        assert native.native() is not None
+        for size in {FIRST_RUN_CRASHERS!r} * 3:
+            assert run_viewer_function(OK, EVENT).logs == ("ran",)
+            bomb = "function handler(e) {{ var h = []; while (true) h.push(new Array(%d).fill('x' + h.length)); }}"
+            assert run_viewer_function(bomb % size, EVENT, limits=LIMITS).error_message == OOM, size
+        for i in range(60):
+            assert run_viewer_function(BOMB, EVENT, limits=LIMITS).error_message == OOM, i
+        assert not isolation._use_worker and isolation._worker is None
+        print("in process")
+        """,
+        native=True,
+    )
+    assert out.strip() == "in process"
+
+
+def test_a_caught_out_of_memory_is_null_under_the_guard() -> None:
+    # With QuickJS's in_out_of_memory flag set, exhaustion throws null rather than a fresh InternalError.
+    out = run_script(
+        """
+        code = ("function handler(e) { var h = [], seen; try { while (true) h.push(new Array(500).fill(1)); }"
+                " catch (x) { seen = x; } h = null; console.log(String(seen)); return e.request; }")
+        result = run_viewer_function(code, EVENT, limits=LIMITS)
+        print(result.logs, result.error_message == "")
+        """,
+        native=True,
+    )
+    assert out.strip() == "('null',) True"
+
+
+def test_without_the_guard_runs_stay_in_process_until_one_runs_out_of_memory() -> None:
     out = run_script("""
         assert run_viewer_function(OK, EVENT).logs == ("ran",)
         assert not isolation._use_worker and isolation._worker is None

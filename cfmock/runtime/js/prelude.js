@@ -1,12 +1,15 @@
-// cfmock engine prelude: evaluated first in every fresh QuickJS context, before the modules' prelude and the
-// user's code. It shapes the globals like CloudFront's runtime (decisions 27-30) and returns the engine
+// cfmock engine prelude: run first in every fresh QuickJS context, before the modules' prelude and the
+// user's code. sandbox.py stores this function as globalThis.__cfmock_setup and calls it with the run's
+// configuration; it shapes the globals like CloudFront's runtime (decisions 27-30) and returns the engine
 // function through which Python drives the run. What the user need not see stays in this closure; only the
 // globals of the modules contract (__cfmock_host, __cfmock_modules) remain, hidden from enumeration.
-// QuickJS compiles this on every run (about 45 us per KB), so it is kept terse.
+// It is compiled once per process and loaded as bytecode where bytecode.py can; otherwise QuickJS compiles
+// it on every run (about 70 us per KB), so it is kept terse.
 (function (cfg) {
   "use strict";
   cfg = JSON.parse(cfg);
   var G = globalThis, O = Object, stringify = JSON.stringify, parse = JSON.parse, def = O.defineProperty;
+  delete G.__cfmock_setup;
   var hasOwn = O.prototype.hasOwnProperty, tag = O.prototype.toString, Err = Error, Str = String;
   var RealDate = Date, realEval = eval, P = Promise, then = P.prototype.then, apply = Reflect.apply;
   function hide(target, name, value) {
