@@ -6,8 +6,9 @@ own prelude and before the user's code. It registers module factories in ``__cfm
 ``TextEncoder``, ``TextDecoder``, ``atob``, ``btoa`` in 2.0; the byte-string methods of ``String``
 in 1.0) and ``__cfmock_decorateEvent`` (``request.rawQueryString()``).
 
-QuickJS compiles every function of a script eagerly, on every run (about 0.1 ms per KB of module
-code with the quickjs wheel), so only the fragments that the code can use are included: the choice
+Every run loads the module code into its fresh context: as cached bytecode where
+:mod:`cfmock.runtime.native` is available, else compiled from source (about 0.1 ms per KB). Either way
+the cost grows with the code, so only the fragments that the code can use are included: the choice
 is a cheap substring scan that errs on the side of including. The fragments live in ``js/modules/``
 and share one closure, so their helpers never leak into the user's global scope.
 """
@@ -84,7 +85,7 @@ def _names_module(code: str, name: str) -> bool:
     """Whether ``code`` holds the module name as a whole string literal, as require()/import need it to.
 
     Bare words are not enough: nearly every function reads ``request.querystring``, and header names such
-    as ``cloudfront-viewer-country`` are common; loading a module costs its compile time on every run.
+    as ``cloudfront-viewer-country`` are common; loading a module costs time on every run.
     """
     return f"'{name}'" in code or f'"{name}"' in code or f"`{name}`" in code
 
