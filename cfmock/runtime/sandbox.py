@@ -39,10 +39,6 @@ PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_tex
 _PRELUDE_SCRIPT: Final = (
     f'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {PRELUDE} }});'
 )
-_LOOKUP: Final = {
-    kind: f'[typeof {name} !== "undefined", typeof {name} !== "undefined" ? {name} : undefined]'
-    for kind, name in (("viewer", "handler"), ("connection", "connectionHandler"))
-}
 _ENGINE_STEP_S: Final = 0.25  # time for the engine's own bookkeeping after the user's time is up
 _FULL_MARGIN: Final = 64 * 1024  # a heap this close to the limit counts as full
 _NEVER_SETTLED: Final = "InternalError: the handler's promise never settled"
@@ -162,15 +158,14 @@ class _Run:
         if self.out_of_memory:
             self.ctx.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
 
-    def user_phase(self, lookup: str, payload: str, outcome: Outcome) -> str | None:
+    def user_phase(self, payload: str, outcome: Outcome) -> str | None:
         """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
         start = _clock()
         self.deadline = start + self.limits.hard_limit_s
         try:
             self._user_code()
-            # A separate script: appended to the user's code, the lookup could complete a broken statement.
             self._arm()
-            self.engine("invoke", self.ctx.eval(lookup), payload)
+            self.engine("invoke", payload)
             self._drain(outcome)
             if not outcome.timed_out and not outcome.error:
                 self._arm()
@@ -280,6 +275,6 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
     """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON)."""
     run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits))
     outcome = Outcome()
-    result = run.user_phase(_LOOKUP[kind], payload, outcome)
+    result = run.user_phase(payload, outcome)
     run.finish(result, outcome)
     return outcome

@@ -128,3 +128,19 @@ def test_invalid_connection_objects(payload: bytes) -> None:
 def test_connection_functions_need_runtime_2(runtime: str) -> None:
     with pytest.raises(ValueError, match=runtime):
         run_connection_function("function connectionHandler(c) { c.allow(); }", CONNECTION, runtime=runtime)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "const connectionHandler = (connection) => connection.allow();",
+        "let connectionHandler = function (connection) { connection.allow(); };",
+    ],
+)
+def test_connection_handler_declared_with_const_or_let_is_found(code: str) -> None:
+    assert json.loads(run_connection_function(code, CONNECTION).output)["action"] == "allow"
+
+
+def test_a_viewer_handler_is_not_a_connection_handler() -> None:
+    result = run_connection_function("function handler(event) { return event.request; }", CONNECTION)
+    assert result.error_message == ERROR_PREFIX + 'ReferenceError: "connectionHandler" is not defined'

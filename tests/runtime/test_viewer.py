@@ -290,3 +290,42 @@ def test_unknown_runtime_is_a_caller_error() -> None:
 
 def test_code_ending_in_an_incomplete_statement_is_a_syntax_error() -> None:
     assert error_of(run("function handler(event) { return event.request; }\nwhile (true)")).startswith("SyntaxError:")
+
+
+# The handler is looked up by name from inside the engine at call time, through the global scope: every kind
+# of global declaration counts, and nothing of the engine's own closure may shadow it.
+@pytest.mark.parametrize(
+    "code",
+    [
+        "function handler(event) { return event.request; }",
+        "var handler = function (event) { return event.request; };",
+        "const handler = (event) => event.request;",
+        "let handler; handler = function (event) { return event.request; };",
+        "globalThis.handler = function (event) { return event.request; };",
+        "class Box { static handler(event) { return event.request; } }\nconst handler = Box.handler;",
+    ],
+)
+def test_handler_is_found_however_it_is_declared(code: str) -> None:
+    result = run(code)
+    assert result.error_message == ""
+    assert json.loads(result.output)["request"]["uri"] == "/index.html"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("class handler {}", "TypeError: class constructors must be invoked with 'new'"),
+        ("const handler = 1;", "TypeError: handler is not a function"),
+        ("let handler;", 'ReferenceError: "handler" is not defined'),  # undefined, as when never declared
+        ("var invoke = 1, payload = 2, h = 3, name = 4;", 'ReferenceError: "handler" is not defined'),
+        ("function connectionHandler(connection) { connection.allow(); }", 'ReferenceError: "handler" is not defined'),
+    ],
+)  # fmt: skip
+def test_handler_lookup_errors(code: str, message: str) -> None:
+    assert error_of(run(code)) == message
+
+
+def test_a_handler_read_before_its_declaration_ran_is_a_reference_error() -> None:
+    # The code throws before `let handler` is initialised; the run reports the code's own error, not the lookup.
+    result = run("throw new Error('early');\nlet handler = function (event) { return event.request; };")
+    assert error_of(result) == "Error: early"

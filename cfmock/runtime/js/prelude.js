@@ -119,9 +119,14 @@
       if (decision[0] === null) decision[0] = action; // the first decision wins (decisions 31)
     };
   }
-  function invoke(lookup, payload) {
-    var name = cfg.kind === "connection" ? "connectionHandler" : "handler", h = lookup[1], ret;
-    if (!lookup[0]) return (state = ["error", undefined, 'ReferenceError: "' + name + '" is not defined', ""]);
+  function invoke(payload) {
+    // Free names resolve at call time through the global scope, so the user's global let, const and class
+    // declarations count as well as var and function ones (nothing in this closure is called handler).
+    var connection = cfg.kind === "connection", name = connection ? "connectionHandler" : "handler", h, ret;
+    if (connection ? typeof connectionHandler === "undefined" : typeof handler === "undefined") {
+      return (state = ["error", undefined, 'ReferenceError: "' + name + '" is not defined', ""]);
+    }
+    h = connection ? connectionHandler : handler;
     if (typeof h !== "function") return (state = ["error", undefined, "TypeError: " + name + " is not a function", ""]);
     try {
       var arg = parse(payload);
@@ -169,7 +174,7 @@
       decorate = typeof G.__cfmock_decorateEvent === "function" ? G.__cfmock_decorateEvent : null;
       return delete G.__cfmock_decorateEvent;
     }
-    if (op === "invoke") return void invoke(a, b);
+    if (op === "invoke") return void invoke(a);
     if (op === "result") return result();
     if (op === "meta") return meta();
     if (op === "is-function") {
