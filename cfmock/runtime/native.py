@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Final
@@ -93,6 +94,7 @@ class Native:
         self.get_runtime = bind("JS_GetRuntime", vp, vp)
         self.get_runtime_opaque = bind("JS_GetRuntimeOpaque", vp, vp)
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._flag_at = -1  # offset of JSRuntime.in_out_of_memory, found by verify()
 
     # -- layout ---------------------------------------------------------------------------------------------
@@ -156,13 +158,15 @@ class Native:
 
     def cached(self, ctx: quickjs.Context, source: str) -> bytes | None:
         """The bytecode of ``source`` (compiled in ``ctx`` the first time); None if it does not compile."""
-        if source in self._cache:
-            self._cache.move_to_end(source)
-            return self._cache[source]
+        with self._cache_lock:  # runs may happen on several threads
+            if source in self._cache:
+                self._cache.move_to_end(source)
+                return self._cache[source]
         code = self.compile(ctx, source)
-        self._cache[source] = code
-        if len(self._cache) > _CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[source] = code
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
         return code
 
     def compile(self, ctx: quickjs.Context, source: str) -> bytes | None:
@@ -199,9 +203,10 @@ class Native:
         Without it the code is cfmock's own and runs with the GIL held.
         """
         runtime, context = self.pointers(ctx)
-        handler = None
+        poller = handler = None
         if stop is not None:
-            handler = _Handler(lambda _rt, _opaque: _poll(stop))
+            poller = _Poller(stop)
+            handler = _Handler(poller)
             self.set_interrupt_handler(runtime, handler, None)
         try:
             self.update_stack_top(runtime)
@@ -216,6 +221,8 @@ class Native:
         finally:
             if handler is not None:
                 self.set_interrupt_handler(runtime, _Handler(), None)
+            if poller is not None and poller.interruption is not None:
+                raise poller.interruption  # Ctrl-C during the code: stopped it, now delivered
 
     def _raise(self, context: int) -> None:
         """Raise the pending JavaScript exception as the binding does (its quickjs_exception_to_python)."""
@@ -276,11 +283,22 @@ def _find(base: int, pattern: bytes) -> int | None:
     return at if at >= 0 and data.find(pattern, at + 1) < 0 else None
 
 
-def _poll(stop: Callable[[], bool]) -> int:
-    try:
-        return 1 if stop() else 0
-    except BaseException:
-        return 1
+class _Poller:
+    """The interrupt handler's Python side. Nothing may propagate into C: a failing check stops the code, and
+    an interruption (KeyboardInterrupt, SystemExit) stops it too and is kept to be raised once it has."""
+
+    def __init__(self, stop: Callable[[], bool]) -> None:
+        self.stop = stop
+        self.interruption: BaseException | None = None
+
+    def __call__(self, _runtime: int | None, _opaque: int | None) -> int:
+        try:
+            return 1 if self.stop() else 0
+        except Exception:
+            return 1
+        except BaseException as interruption:
+            self.interruption = interruption
+            return 1
 
 
 @functools.cache

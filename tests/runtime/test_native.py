@@ -509,3 +509,25 @@ def test_guard_is_per_runtime(access: native.Native) -> None:
     with pytest.raises(quickjs.JSException) as caught:
         ctx.eval(STRING_BOMB)
     assert str(caught.value).startswith("InternalError: out of memory\n")
+
+
+def test_an_interruption_during_user_code_stops_it_and_is_raised_afterwards(access: native.Native) -> None:
+    # Ctrl-C while user code loops: the handler cannot raise into C, so it stops the code and run() raises the
+    # KeyboardInterrupt once QuickJS has returned, rather than reporting a timeout and losing it.
+    ctx = quickjs.Context()
+    code = access.compile(ctx, "var spins = 0; while (true) { spins++; }")
+    assert code is not None
+    polls = 0
+
+    def stop() -> bool:
+        nonlocal polls
+        polls += 1
+        if polls == 3:
+            raise KeyboardInterrupt
+        return False
+
+    with pytest.raises(KeyboardInterrupt):
+        access.run(ctx, code, stop)
+    assert polls == 3
+    assert ctx.eval("spins") > 0
+    assert ctx.eval("1 + 1") == 2  # the context is still usable
