@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -98,13 +99,15 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
     return json.dumps(config, separators=(",", ":"))  # ASCII: the binding cannot pass lone surrogates
 
 
-def _trusted(ctx: quickjs.Context, access: native.Native | None, source: str) -> None:
-    """Run cfmock's own code (no time limit: it is known to finish)."""
+def _evaluate(ctx: quickjs.Context, access: native.Native | None, source: str,
+              stop: Callable[[], bool] | None = None) -> None:  # fmt: skip
+    """Run a script in ``ctx``: its cached bytecode where possible, else the source (which then reports any
+    syntax error). ``stop`` bounds user code on the bytecode path; the binding's time limit bounds ``eval``."""
     code = None if access is None else access.cached(ctx, source)
     if access is None or code is None:
         ctx.eval(source)
     else:
-        access.run(ctx, code)
+        access.run(ctx, code, stop)
 
 
 class _Run:
@@ -117,10 +120,10 @@ class _Run:
         self.ctx = quickjs.Context()
         self.ctx.set_max_stack_size(limits.max_stack_bytes)
         try:
-            _trusted(self.ctx, self.native, _PRELUDE_SCRIPT)
+            _evaluate(self.ctx, self.native, _PRELUDE_SCRIPT)  # cfmock's own code: known to finish
             self.engine = self.ctx.get("__cfmock_setup")(config)
             if prepared.module_prelude:
-                _trusted(self.ctx, self.native, prepared.module_prelude)
+                _evaluate(self.ctx, self.native, prepared.module_prelude)
             self.engine("ready")
         except quickjs.JSException as exc:
             raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc}") from exc
@@ -138,17 +141,6 @@ class _Run:
             return self.native.malloc_size(self.ctx)
         return int(self.ctx.memory()["malloc_size"])
 
-    def _user_code(self) -> None:
-        """Run the user's code under the run's time limit."""
-        access = self.native
-        code = None if access is None else access.cached(self.ctx, self.prepared.source)
-        if access is None or code is None:
-            self._arm()
-            self.ctx.eval(self.prepared.source)
-        else:
-            deadline = self.deadline
-            access.run(self.ctx, code, lambda: _clock() >= deadline)
-
     def _arm(self) -> None:
         """Give the next call into JS only the time left (the binding restarts its clock on every call)."""
         self.ctx.set_time_limit(max(self.deadline - _clock(), 0.0005))
@@ -163,7 +155,9 @@ class _Run:
         start = _clock()
         self.deadline = start + self.limits.hard_limit_s
         try:
-            self._user_code()
+            self._arm()
+            deadline = self.deadline
+            _evaluate(self.ctx, self.native, self.prepared.source, lambda: _clock() >= deadline)
             self._arm()
             self.engine("invoke", payload)
             self._drain(outcome)
