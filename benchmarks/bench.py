@@ -268,8 +268,18 @@ def bench_running_code(args: Any) -> None:
         finally:
             native.native = fast
 
+    import quickjs
+
+    def bare_quickjs() -> Any:
+        """The issue's reference: a fresh binding context, the 2 KB function as source, one call; none of
+        cfmock's CloudFront shaping, limits or result handling."""
+        ctx = quickjs.Context()
+        ctx.eval(FUNCTION_2KB.decode())
+        return ctx.eval("JSON.stringify(handler(" + EVENT.decode() + "))")
+
     runs = interleaved(
         {
+            "bare": bare_quickjs,
             "nothing": lambda: cfmock.run_function(FUNCTION_2KB, EVENT),
             "source": source_only,
             "crypto": lambda: cfmock.run_function(HMAC_FUNCTION, EVENT),
@@ -281,8 +291,12 @@ def bench_running_code(args: Any) -> None:
     test_ms, floor_ms = calls["test_function"] * 1e3, calls["floor"] * 1e3
     print(f"  test_function through boto3  {test_ms:7.3f} ms   = {test_ms / floor_ms:.2f}x its faithful floor", end="")
     print(f" ({floor_ms:.3f} ms); describe_function {calls['describe_function'] * 1e3:.3f} ms")
+    print(f"    ... cfmock's share           {test_ms - floor_ms:7.3f} ms   (above the floor: engine, wire, glue)")
     direct = runs["nothing"]
     print(f"  cfmock.run_function (warm)   {direct * 1e3:7.3f} ms   = {1 / direct:,.0f} runs/second")
+    bare = runs["bare"]
+    print(f"    ... bare QuickJS           {bare * 1e3:7.3f} ms   (context + 2 KB source + call, unshaped;", end="")
+    print(f" run_function = bare + {(direct - bare) * 1e3:.3f} ms)")
     source = runs["source"]
     print(f"    ... evaluating source      {source * 1e3:7.3f} ms   ({source / direct:.2f}x: no bytecode, no guard)")
     for module in ("crypto", "querystring"):
