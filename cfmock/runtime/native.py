@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import itertools
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any, Final
 
 import _quickjs
@@ -65,7 +66,11 @@ class _Value(ctypes.Structure):
     _fields_ = [("u", ctypes.c_void_p), ("tag", ctypes.c_int64)]
 
 
-_Handler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+InterruptHandler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+# The same handler declared with its first argument only (the runtime), so that a generator's ``send`` can be
+# the callback. QuickJS passes two; in the 64-bit C calling conventions this module runs on (arguments in
+# registers, the caller cleans up) a callee that reads only the first is called correctly.
+_PollCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
 
 
 class Native:
@@ -90,7 +95,7 @@ class Native:
         self.js_free = bind("js_free", None, vp, vp)
         self.free_value_now = bind("__JS_FreeValue", None, vp, _Value)
         self.update_stack_top = bind("JS_UpdateStackTop", None, vp)
-        self.set_interrupt_handler = bind("JS_SetInterruptHandler", None, vp, _Handler, vp)
+        self.set_interrupt_handler = bind("JS_SetInterruptHandler", None, vp, vp, vp)  # handler: any CFUNCTYPE
         self.get_runtime = bind("JS_GetRuntime", vp, vp)
         self.get_runtime_opaque = bind("JS_GetRuntimeOpaque", vp, vp)
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
@@ -133,11 +138,11 @@ class Native:
         exception_at = _find(runtime, bytes(marker))
         self.get_exception(context)  # clears it again
         opaque = ctypes.c_void_p(0x0C0F_FEE0_0000_0001)
-        handler = _Handler(lambda _rt, _opaque: 0)
+        handler = InterruptHandler(lambda _rt, _opaque: 0)
         self.set_interrupt_handler(runtime, handler, opaque)
         pointer = ctypes.cast(handler, ctypes.c_void_p).value or 0
         handler_at = _find(runtime, pointer.to_bytes(_POINTER, "little") + (opaque.value or 0).to_bytes(8, "little"))
-        self.set_interrupt_handler(runtime, _Handler(), None)
+        self.set_interrupt_handler(runtime, None, None)
         if exception_at is None or handler_at is None:
             return False
         flag_at = exception_at + ctypes.sizeof(_Value)
@@ -195,34 +200,35 @@ class Native:
         finally:
             self.js_free(context, buffer)
 
-    def run(self, ctx: quickjs.Context, code: bytes, stop: Callable[[], bool] | None = None) -> None:
+    def run(self, ctx: quickjs.Context, code: bytes, stop: Callable[[], bool] | None = None, *,
+            release: bool = False) -> None:  # fmt: skip
         """Run compiled code as ``ctx.eval`` would, raising what it would raise.
 
         ``stop`` is polled by QuickJS's interrupt handler (every few thousand operations) while user code
         runs; when it returns True the code ends with ``InternalError: interrupted``, as a time limit does.
-        Without it the code is cfmock's own and runs with the GIL held.
+        ``release`` runs user code under whatever interrupt handler the runtime already has. Without either,
+        the code is cfmock's own and runs with the GIL held.
         """
         runtime, context = self.pointers(ctx)
-        poller = handler = None
+        poller = None
         if stop is not None:
-            poller = _Poller(stop)
-            handler = _Handler(poller)
-            self.set_interrupt_handler(runtime, handler, None)
+            poller = Poller(stop)
+            self.set_interrupt_handler(runtime, poller.callback, None)
         try:
             self.update_stack_top(runtime)
             function = self.read_object(context, code, len(code), _BYTECODE)
             if function.tag == _TAG_EXCEPTION:
                 self._raise(context)
-            evaluate = self.eval_function if stop is None else self.eval_function_released
+            evaluate = self.eval_function if stop is None and not release else self.eval_function_released
             result = evaluate(context, function)  # takes the function
             if result.tag == _TAG_EXCEPTION:
                 self._raise(context)
             self._free(context, result)
         finally:
-            if handler is not None:
-                self.set_interrupt_handler(runtime, _Handler(), None)
-            if poller is not None and poller.interruption is not None:
-                raise poller.interruption  # Ctrl-C during the code: stopped it, now delivered
+            if poller is not None:
+                self.set_interrupt_handler(runtime, None, None)
+                if poller.interruption is not None:
+                    raise poller.interruption  # Ctrl-C during the code: stopped it, now delivered
 
     def _raise(self, context: int) -> None:
         """Raise the pending JavaScript exception as the binding does (its quickjs_exception_to_python)."""
@@ -283,22 +289,47 @@ def _find(base: int, pattern: bytes) -> int | None:
     return at if at >= 0 and data.find(pattern, at + 1) < 0 else None
 
 
-class _Poller:
-    """The interrupt handler's Python side. Nothing may propagate into C: a failing check stops the code, and
-    an interruption (KeyboardInterrupt, SystemExit) stops it too and is kept to be raised once it has."""
+class Poller:
+    """QuickJS's interrupt handler in Python, polled every ~10,000 operations: it answers 1 (stop the code)
+    once ``stop()`` is true, or when anything is raised while it runs.
+
+    Nothing may propagate into C. A failing ``stop()`` counts as true. A ``BaseException`` (Ctrl-C's
+    KeyboardInterrupt, pytest's timeout or exit) stops the code too and is kept in :attr:`interruption`, to be
+    raised once QuickJS has returned. Python runs signal handlers when a function starts, before any ``try``
+    in it, and ctypes would swallow what they raise there (losing Ctrl-C and letting the code run on to its
+    hard limit). So the handler is a generator resumed by ``send``: a signal handler's exception then comes out
+    at the ``yield``, inside the generator's ``try``.
+    """
 
     def __init__(self, stop: Callable[[], bool]) -> None:
-        self.stop = stop
-        self.interruption: BaseException | None = None
+        self._kept: list[BaseException | None] = [None]  # a box, not self: no reference cycle via the generator
+        polls = _polls(stop, self._kept)
+        next(polls)  # to the first yield: from now on every resumption is inside the try
+        self.callback = _PollCallback(polls.send)
 
-    def __call__(self, _runtime: int | None, _opaque: int | None) -> int:
-        try:
-            return 1 if self.stop() else 0
-        except Exception:
-            return 1
-        except BaseException as interruption:
-            self.interruption = interruption
-            return 1
+    @property
+    def interruption(self) -> BaseException | None:
+        return self._kept[0]
+
+
+def _polls(stop: Callable[[], bool], kept: list[BaseException | None]) -> Generator[int, object, None]:
+    # Python runs signal handlers at a function's start, after calls, at loop back-edges and after a plain
+    # yield: every such point here is inside the try, or the delegation below, which has none. Nothing in the
+    # except clause calls anything, so a second signal there cannot end the generator either.
+    stopped = itertools.repeat(1)  # made here: a call inside the handler below could itself be interrupted
+    answer = 0
+    try:
+        while True:
+            yield answer
+            try:
+                answer = 1 if stop() else 0
+            except Exception:
+                answer = 1
+    except GeneratorExit:
+        raise  # closed because the poller was dropped
+    except BaseException as interruption:
+        kept[0] = interruption
+    yield from stopped  # this delegation loop never runs signal handlers, so nothing can end the generator
 
 
 @functools.cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -99,15 +98,15 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
     return json.dumps(config, separators=(",", ":"))  # ASCII: the binding cannot pass lone surrogates
 
 
-def _evaluate(ctx: quickjs.Context, access: native.Native | None, source: str,
-              stop: Callable[[], bool] | None = None) -> None:  # fmt: skip
+def _evaluate(ctx: quickjs.Context, access: native.Native | None, source: str, *, user: bool = False) -> None:
     """Run a script in ``ctx``: its cached bytecode where possible, else the source (which then reports any
-    syntax error). ``stop`` bounds user code on the bytecode path; the binding's time limit bounds ``eval``."""
+    syntax error). User code runs with the GIL released, under the run's interrupt handler (or, without
+    C-level access, the binding's time limit); cfmock's own scripts are known to finish."""
     code = None if access is None else access.cached(ctx, source)
     if access is None or code is None:
         ctx.eval(source)
     else:
-        access.run(ctx, code, stop)
+        access.run(ctx, code, release=user)
 
 
 class _Run:
@@ -133,6 +132,10 @@ class _Run:
         self.baseline = self._malloc_size()
         self.ctx.set_memory_limit(self.baseline + limits.memory_limit_bytes)
         self.deadline = 0.0
+        # Where the current call into JavaScript stops, read by the interrupt handler (a box, not an attribute,
+        # so that the handler holds no reference to this run and the context is freed as soon as it ends).
+        self.stop_at = [0.0]
+        self.poller: native.Poller | None = None  # kept as long as the runtime may call it
         self.out_of_memory = False
         self.peak = self.baseline  # heap size seen between promise jobs
 
@@ -141,12 +144,30 @@ class _Run:
             return self.native.malloc_size(self.ctx)
         return int(self.ctx.memory()["malloc_size"])
 
+    def _watch_time(self) -> None:
+        """Stop every later call into JavaScript at ``stop_at``, counted in this thread's CPU time.
+
+        The binding's own time limit counts the whole process's CPU time, so other busy threads made handlers
+        and promise jobs stop early (at half their time beside one spinning thread). Without C-level access
+        that limit is all there is."""
+        if self.native is None:
+            return
+        stop_at = self.stop_at
+        self.poller = native.Poller(lambda: _clock() >= stop_at[0])
+        self.native.set_interrupt_handler(self.native.pointers(self.ctx)[0], self.poller.callback, None)
+
     def _arm(self) -> None:
-        """Give the next call into JS only the time left (the binding restarts its clock on every call)."""
-        self.ctx.set_time_limit(max(self.deadline - _clock(), 0.0005))
+        """Give the next call into JS only the time left."""
+        if self.poller is not None:
+            self.stop_at[0] = max(self.deadline, _clock() + 0.0005)
+        else:  # the binding restarts its clock on every call
+            self.ctx.set_time_limit(max(self.deadline - _clock(), 0.0005))
 
     def _engine_mode(self) -> None:
-        self.ctx.set_time_limit(_ENGINE_STEP_S)
+        if self.poller is not None:
+            self.stop_at[0] = _clock() + _ENGINE_STEP_S
+        else:
+            self.ctx.set_time_limit(_ENGINE_STEP_S)
         if self.out_of_memory:
             self.ctx.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
 
@@ -154,10 +175,10 @@ class _Run:
         """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
         start = _clock()
         self.deadline = start + self.limits.hard_limit_s
+        self._watch_time()
         try:
             self._arm()
-            deadline = self.deadline
-            _evaluate(self.ctx, self.native, self.prepared.source, lambda: _clock() >= deadline)
+            _evaluate(self.ctx, self.native, self.prepared.source, user=True)
             self._arm()
             self.engine("invoke", payload)
             self._drain(outcome)
@@ -181,7 +202,13 @@ class _Run:
                 outcome.timed_out = False
                 outcome.error = OUT_OF_MEMORY_MESSAGE
                 self.out_of_memory = True
+            self.deliver_interruption()
         return None
+
+    def deliver_interruption(self) -> None:
+        """Ctrl-C (or SystemExit) caught in the interrupt handler stopped the code; raise it now that it has."""
+        if self.poller is not None and self.poller.interruption is not None:
+            raise self.poller.interruption
 
     def _drain(self, outcome: Outcome) -> None:
         """Run promise jobs: QuickJS's time limit restarts for every job, so the total is capped here."""
@@ -271,4 +298,5 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
     outcome = Outcome()
     result = run.user_phase(payload, outcome)
     run.finish(result, outcome)
+    run.deliver_interruption()  # one that came while the engine finished up
     return outcome

@@ -9,7 +9,9 @@ sequential one, or as a crash.
 
 from __future__ import annotations
 
+import _thread
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -108,3 +110,44 @@ def test_a_long_run_does_not_hold_up_short_ones(spinner: str) -> None:
         assert spinning.is_alive()  # all five finished within the other run's time limit
     finally:
         spinning.join()
+
+
+SPINNERS = [
+    pytest.param("while (true) {}\nfunction handler(e) { return e.request; }", id="top-level-code"),
+    pytest.param("function handler(e) { while (true) {} }", id="handler"),
+    pytest.param("async function handler(e) { await null; while (true) {} }", id="promise-job"),
+]
+
+
+@pytest.mark.parametrize("spinner", SPINNERS)
+def test_the_time_limit_counts_only_this_runs_thread(spinner: str) -> None:
+    # known-differences: "The hard limit ... count[s] the running thread's CPU time". The binding's own time
+    # limit counts the whole process's, which stopped handlers and jobs at half their time beside one other
+    # spinning run; cfmock's interrupt handler counts the run's own thread.
+    other = threading.Thread(target=run_function, args=("function handler(e) { while (true) {} }", EVENT),
+                             kwargs={"options": MockOptions(time_limit_s=0.8)})  # fmt: skip
+    other.start()
+    try:
+        started = time.thread_time()
+        result = run_function(spinner, EVENT, options=MockOptions(time_limit_s=0.3))
+        used = time.thread_time() - started
+    finally:
+        other.join()
+    assert result.error_message.endswith("InternalError: function execution timed out")
+    assert used >= 0.27
+
+
+@pytest.mark.parametrize("spinner", SPINNERS)
+def test_ctrl_c_stops_a_spinning_run_at_once(spinner: str) -> None:
+    # Ctrl-C reaches Python while QuickJS spins; cfmock's interrupt handler stops the code and raises it,
+    # rather than waiting out the hard limit and reporting a timeout.
+    timer = threading.Timer(0.1, _thread.interrupt_main)
+    started = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_function(spinner, EVENT, options=MockOptions(time_limit_s=5.0))
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - started < 2.0
+    assert run_function("function handler(e) { return e.request; }", EVENT).ok  # and the engine still works

@@ -7,10 +7,12 @@ before it shows up as a different run result.
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import _quickjs
 import pytest
@@ -398,12 +400,12 @@ def test_leftover_interrupt_handler_would_be_detected(access: native.Native) -> 
     # The control for the next test: a handler left installed does interrupt a later ctx.eval.
     ctx = quickjs.Context()
     runtime, _ = access.pointers(ctx)
-    handler = native._Handler(lambda _rt, _opaque: 1)
+    handler = native.InterruptHandler(lambda _rt, _opaque: 1)
     access.set_interrupt_handler(runtime, handler, None)
     try:
         assert busy_eval_finishes(ctx) is False
     finally:
-        access.set_interrupt_handler(runtime, native._Handler(), None)
+        access.set_interrupt_handler(runtime, native.InterruptHandler(), None)
     assert busy_eval_finishes(ctx) is True
 
 
@@ -533,3 +535,56 @@ def test_an_interruption_during_user_code_stops_it_and_is_raised_afterwards(acce
     assert polls == 3
     assert ctx.eval("spins") > 0
     assert ctx.eval("1 + 1") == 2  # the context is still usable
+
+
+def test_poller_answers_stop_for_good_after_an_interruption() -> None:
+    # Once interrupted, every later poll stops the code (stop() is not consulted again), and nothing can end
+    # the generator behind the callback: a dead one would let the code run on with no limit.
+    calls: list[int] = []
+
+    def stop() -> bool:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return False
+
+    poller = native.Poller(stop)
+    assert [poller.callback(0) for _ in range(4)] == [0, 1, 1, 1]
+    assert isinstance(poller.interruption, KeyboardInterrupt)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_dropping_a_poller_closes_it_quietly(interrupted: bool) -> None:
+    # Closing the generator throws GeneratorExit into it, which must not be taken for an interruption (it
+    # would be reported as "generator ignored GeneratorExit" after every run).
+    def stop() -> bool:
+        if interrupted:
+            raise KeyboardInterrupt
+        return False
+
+    poller = native.Poller(stop)
+    assert poller.callback(0) == int(interrupted)
+    unraisable: list[Any] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        del poller
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    assert unraisable == []
+
+
+def test_poller_treats_a_failing_stop_as_stop_and_keeps_polling() -> None:
+    answers = iter([RuntimeError("clock broke"), False, True])
+
+    def stop() -> bool:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    poller = native.Poller(stop)
+    assert [poller.callback(0) for _ in range(3)] == [1, 0, 1]
+    assert poller.interruption is None

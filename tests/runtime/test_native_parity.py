@@ -153,13 +153,14 @@ def run_case(case: Case) -> tuple[str, tuple[str, ...], str, int]:
 
 @pytest.fixture
 def bytecode_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Records every ``Native.run`` call: True for user code (run with a stop callable), False for cfmock's."""
+    """Records every ``Native.run`` call: True for user code (released under the run's interrupt handler),
+    False for cfmock's."""
     calls: list[bool] = []
     original = native.Native.run
 
-    def spy(self: native.Native, ctx: quickjs.Context, code: bytes, stop: Any = None) -> None:
-        calls.append(stop is not None)
-        original(self, ctx, code, stop)
+    def spy(self: native.Native, ctx: quickjs.Context, code: bytes, stop: Any = None, *, release: bool = False) -> None:
+        calls.append(release)
+        original(self, ctx, code, stop, release=release)
 
     monkeypatch.setattr(native.Native, "run", spy)
     return calls
