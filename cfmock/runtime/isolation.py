@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import pickle
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -66,6 +67,11 @@ def _in_worker(args: Any, kwargs: Any) -> Any:
         reply = _receive(worker.stdout, limit + _GRACE_S)
     except (OSError, EOFError, TimeoutError, pickle.UnpicklingError):
         reply = None
+    except BaseException:
+        # Ctrl-C while waiting: the worker's reply would otherwise be read as the next run's.
+        _stop(worker)
+        _worker = None
+        raise
     if reply is None:
         _stop(worker)
         _worker = None
@@ -129,6 +135,9 @@ def serve() -> None:
     """The worker's loop: one run per message, until the parent closes the pipe."""
     from . import sandbox
 
+    # A terminal's Ctrl-C reaches the whole process group; the parent decides (it stops this worker), and a
+    # worker killed by it would be reported as a crash, that is, as out of memory.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:

@@ -168,3 +168,44 @@ def test_worker_runs_match_in_process_runs() -> None:
         print("same")
     """)
     assert out.strip() == "same"
+
+
+def test_ctrl_c_while_waiting_for_the_worker_does_not_shift_replies() -> None:
+    # The interrupted run's reply is still on its way; reading it as the next run's would give every later run
+    # the previous one's result. The parent stops that worker instead.
+    out = run_script("""
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)
+        assert isolation._use_worker
+        real = isolation._receive
+        def interrupted(stream, timeout=None):
+            isolation._receive = real
+            raise KeyboardInterrupt
+        isolation._receive = interrupted
+        try:
+            run_viewer_function("function handler(e) { console.log('first'); return e.request; }", EVENT)
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise SystemExit("the interruption was lost")
+        print(run_viewer_function("function handler(e) { console.log('second'); return e.request; }", EVENT).logs)
+    """)
+    assert out.strip() == "('second',)"
+
+
+def test_a_ctrl_c_that_reaches_only_the_worker_does_not_end_its_run() -> None:
+    # A terminal's Ctrl-C reaches the worker too. Dying of it would report the run as out of memory (a crash);
+    # the worker ignores it and the parent decides.
+    out = run_script("""
+        import threading
+        run_viewer_function(BOMB, EVENT, limits=LIMITS)
+        run_viewer_function(OK, EVENT)  # the worker that will run the next one is up
+        def poke():
+            time.sleep(0.1)
+            os.kill(isolation._worker.pid, signal.SIGINT)
+        threading.Thread(target=poke).start()
+        busy = ("function handler(e) { var t = 0; for (var i = 0; i < 2e7; i++) t += i;"
+                " console.log('done'); return e.request; }")
+        result = run_viewer_function(busy, EVENT, limits=RuntimeLimits(hard_limit_s=10))
+        print(result.error_message == "", result.logs)
+    """)
+    assert out.strip() == "True ('done',)"
