@@ -31,6 +31,7 @@ import ctypes
 import functools
 import itertools
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Generator
@@ -100,7 +101,12 @@ class Native:
         self.get_runtime_opaque = bind("JS_GetRuntimeOpaque", vp, vp)
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
         self._cache_lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):  # a fork while another thread held it (Unix only)
+            os.register_at_fork(after_in_child=self._new_lock)
         self._flag_at = -1  # offset of JSRuntime.in_out_of_memory, found by verify()
+
+    def _new_lock(self) -> None:
+        self._cache_lock = threading.Lock()
 
     # -- layout ---------------------------------------------------------------------------------------------
 

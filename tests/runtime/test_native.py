@@ -8,7 +8,9 @@ before it shows up as a different run result.
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -588,3 +590,24 @@ def test_poller_treats_a_failing_stop_as_stop_and_keeps_polling() -> None:
     poller = native.Poller(stop)
     assert [poller.callback(0) for _ in range(3)] == [1, 0, 1]
     assert poller.interruption is None
+
+
+def test_a_fork_while_the_cache_lock_is_held_does_not_deadlock_the_child(access: native.Native) -> None:
+    # Another thread compiling at the moment of a fork (multiprocessing's fork start method) leaves the child a
+    # copy of a held lock that no thread of its own will release.
+    script = textwrap.dedent("""
+        import os, signal
+        from cfmock.runtime import native
+        import quickjs
+        access = native.native()
+        access._cache_lock.acquire()  # as if another thread were inside cached() when the fork happened
+        child = os.fork()
+        if child == 0:
+            signal.alarm(10)  # a deadlocked child dies of it
+            ok = access.cached(quickjs.Context(), "var forked = 1;") is not None
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(child, 0)
+        print(os.waitstatus_to_exitcode(status))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "0", done.stderr[-2000:]
