@@ -22,12 +22,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--kvs", type=Path, help="key value store contents: an import file {'data': [{key, value}]}")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        from cfmock.demo import run_demo
+    try:
+        if args.command == "demo":
+            from cfmock.demo import run_demo
 
-        run_demo()
-        return 0
-    return run_file(args)
+            run_demo()
+            return 0
+        return run_file(args)
+    except KeyboardInterrupt:  # Ctrl-C stops a running function at once; no traceback for it
+        print("cfmock: interrupted", file=sys.stderr)
+        return 130
 
 
 def run_file(args: argparse.Namespace) -> int:

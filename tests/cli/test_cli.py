@@ -6,10 +6,13 @@ event, an unusable --kvs file). Errors are worded as runtime.md §5.3 / decision
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +182,24 @@ def test_connection_function_error_exits_1(tmp_path: Path, capsys: pytest.Captur
 
 
 # -- bad input: exit 2 ----------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The run's hard limit is 1 s; Ctrl-C stops the function at once, and the command exits as shells expect
+    # after SIGINT, without a traceback.
+    code = write(tmp_path, "spin.js", "function handler(event) { while (true) {} }\n")
+    event = write(tmp_path, "e.json", EVENT)
+    timer = threading.Timer(0.2, _thread.interrupt_main)
+    started = time.perf_counter()
+    timer.start()
+    try:
+        status, out, err = cli(capsys, code, "--event", event)
+    except KeyboardInterrupt:
+        pytest.fail("the KeyboardInterrupt escaped the command")
+    finally:
+        timer.cancel()
+    assert (status, out, err) == (130, "", "cfmock: interrupted\n")
+    assert time.perf_counter() - started < 0.9
 
 
 def test_missing_code_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
