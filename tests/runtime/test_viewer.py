@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+import cfmock.runtime as runtime
 from cfmock.runtime import (
     ERROR_PREFIX,
     FunctionRunResult,
+    InvalidEventError,
     RuntimeLimits,
     run_viewer_function,
 )
@@ -329,3 +331,31 @@ def test_a_handler_read_before_its_declaration_ran_is_a_reference_error() -> Non
     # The code throws before `let handler` is initialised; the run reports the code's own error, not the lookup.
     result = run("throw new Error('early');\nlet handler = function (event) { return event.request; };")
     assert error_of(result) == "Error: early"
+
+
+# -- the same event text, normalised once ----------------------------------------------------------------------
+
+
+def test_an_event_text_is_normalised_once_and_runs_see_it_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Suites send one event text again and again; normalising is a pure function of it, so it is cached. Each
+    # run still gets its own event object: a handler that mutates it does not change the next run's.
+    calls: list[Any] = []
+    real = runtime.normalise_viewer_event
+    monkeypatch.setattr(runtime, "normalise_viewer_event", lambda event: calls.append(event) or real(event))
+    text = json.dumps({**REQUEST_EVENT, "request": {**REQUEST_EVENT["request"], "uri": "/normalised-once"}})
+    mutate = (
+        "function handler(e) { var seen = e.request.uri; e.request.uri = '/changed'; console.log(seen);"
+        " return e.request; }"
+    )
+    for event in (text, text.encode(), text, text.encode()):
+        assert run_viewer_function(mutate, event).logs == ("/normalised-once",)
+    assert len(calls) == 2  # once for the text, once for the bytes
+    assert run_viewer_function(mutate, json.loads(text)).logs == ("/normalised-once",)
+    assert len(calls) == 3  # a mapping is normalised every time
+
+
+def test_an_invalid_event_text_is_refused_every_time() -> None:
+    bad = '{"version": "1.0", "request": {"uri": 7}}'
+    for _ in range(2):
+        with pytest.raises(InvalidEventError, match=r"request\.uri must be a string"):
+            run_viewer_function("function handler(e) { return e.request; }", bad)
