@@ -156,18 +156,19 @@ class _Run:
         self.poller = native.Poller(lambda: _clock() >= stop_at[0])
         self.native.set_interrupt_handler(self.native.pointers(self.ctx)[0], self.poller.callback, None)
 
+    def _stop_calls_at(self, moment: float) -> None:
+        """Stop the next call into JS at ``moment`` (this thread's CPU clock)."""
+        if self.poller is not None:
+            self.stop_at[0] = moment
+        else:  # the binding restarts its clock on every call
+            self.ctx.set_time_limit(moment - _clock())
+
     def _arm(self) -> None:
         """Give the next call into JS only the time left."""
-        if self.poller is not None:
-            self.stop_at[0] = max(self.deadline, _clock() + 0.0005)
-        else:  # the binding restarts its clock on every call
-            self.ctx.set_time_limit(max(self.deadline - _clock(), 0.0005))
+        self._stop_calls_at(max(self.deadline, _clock() + 0.0005))
 
     def _engine_mode(self) -> None:
-        if self.poller is not None:
-            self.stop_at[0] = _clock() + _ENGINE_STEP_S
-        else:
-            self.ctx.set_time_limit(_ENGINE_STEP_S)
+        self._stop_calls_at(_clock() + _ENGINE_STEP_S)
         if self.out_of_memory:
             self.ctx.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
 
