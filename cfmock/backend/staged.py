@@ -251,9 +251,20 @@ class StagedRegistry:
         del self._resources[resource.id]
         del self._ids_by_name[resource.name]
 
-    def check_test(self, resource: StagedResource, stage: str | None, if_match: str | None) -> tuple[str, StageCopy]:
-        """The stage a Test runs; it demands that stage's ETag (decisions 5), after the stage exists (6, 7)."""
-        name, copy_ = self.read(resource, stage)
+    def check_test(
+        self, resource: StagedResource, stage: str | None, if_match: str | None, validate: Validator | None = None
+    ) -> tuple[str, StageCopy]:
+        """The stage a Test runs; it demands that stage's ETag (decisions 5).
+
+        Decisions 7's order: the stage exists (404, decisions 6), If-Match is present, then the ETag matches.
+        A Stage outside the enum names no ETag to compare, so body validation comes before the comparison here.
+        """
+        found = self.read(resource, stage) if stage is None or stage in STAGES else None
+        if not if_match:
+            raise ServiceError("InvalidIfMatchVersion")
+        if validate is not None:
+            validate()
+        name, copy_ = found or self.read(resource, stage)
         self.check_if_match(if_match, copy_.etag, self.errors.test_etag_mismatch)
         return name, copy_
 

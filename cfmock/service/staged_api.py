@@ -155,8 +155,12 @@ def _test(kind: StagedKind) -> Handler:
         p = call.params
         registry = kind.registry(call)
         resource = registry.find(p[kind.key])
-        call.validate(skip=(kind.test_input,))  # the event's size is decisions 23's, below
-        stage, copy = registry.check_test(resource, p.get("Stage"), p.get("IfMatch"))
+        stage, copy = registry.check_test(
+            resource,
+            p.get("Stage"),
+            p.get("IfMatch"),
+            validate=lambda: call.validate(skip=(kind.test_input,)),  # the event's size is decisions 23's, below
+        )
         event = p[kind.test_input]
         if len(event) > MAX_EVENT_BYTES:
             raise ServiceError("InvalidArgument", f"The test event is larger than {MAX_EVENT_BYTES} bytes.")

@@ -402,6 +402,17 @@ def test_empty_if_match_is_invalid_if_match_version_400(cf: Any) -> None:
     assert error_of(excinfo) == ("InvalidIfMatchVersion", 400)
 
 
+def test_empty_if_match_is_reported_before_a_bad_stage(cf: Any) -> None:
+    """decisions 7: If-Match present and non-empty comes before body validation, the Stage enum included."""
+    fid, etag = create(cf)
+    with pytest.raises(cf.exceptions.InvalidIfMatchVersion) as excinfo:
+        call(cf, fid, "", Stage="STAGING")
+    assert error_of(excinfo) == ("InvalidIfMatchVersion", 400)
+    with pytest.raises(ClientError) as excinfo:  # with an ETag, the bad Stage is what is wrong
+        call(cf, fid, etag, Stage="STAGING")
+    assert error_of(excinfo) == ("MalformedXML", 400)
+
+
 def test_live_before_publish_is_entity_not_found_404(cf: Any) -> None:
     """decisions 6, 7: checked before If-Match."""
     fid, _ = create(cf)

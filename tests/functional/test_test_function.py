@@ -697,9 +697,35 @@ def test_bad_stage_is_malformed_xml_400(cf: Any) -> None:
     assert type(excinfo.value) is ClientError
     assert error_of(excinfo) == ("MalformedXML", 400)
     assert "STAGING" in excinfo.value.response["Error"]["Message"]
-    with pytest.raises(ClientError) as excinfo:  # decisions 7: the Stage is checked before If-Match
+    # A Stage outside the enum names no ETag to compare, so it is reported before a stale ETag...
+    with pytest.raises(ClientError) as excinfo:
         call(cf, "E2EUQ1WTGCTBG2", Stage="STAGING")
     assert error_of(excinfo) == ("MalformedXML", 400)
+
+
+def test_empty_if_match_is_reported_before_a_bad_stage(cf: Any) -> None:
+    """decisions 7: If-Match present and non-empty comes before body validation, whatever the Stage."""
+    create(cf)
+    with pytest.raises(cf.exceptions.InvalidIfMatchVersion) as excinfo:
+        call(cf, "", Stage="STAGING")
+    assert error_of(excinfo) == ("InvalidIfMatchVersion", 400)
+
+
+def test_missing_if_match_header_is_reported_before_a_bad_stage(cf: Any) -> None:
+    """A request with no If-Match header at all (another SDK): still InvalidIfMatchVersion, not MalformedXML."""
+    create(cf)
+    stripped: list[str] = []
+
+    def strip_if_match(params: dict[str, Any], **_: Any) -> None:
+        stripped.append(params["headers"].pop("If-Match"))
+
+    # Handlers of the more specific event name run first, so this runs before cfmock's handler.
+    cf.meta.events.register("before-call.cloudfront.TestFunction", strip_if_match)
+    for stage in ("STAGING", "DEVELOPMENT"):
+        with pytest.raises(cf.exceptions.InvalidIfMatchVersion) as excinfo:
+            call(cf, V1, Stage=stage)
+        assert error_of(excinfo) == ("InvalidIfMatchVersion", 400)
+    assert stripped == [V1, V1]
 
 
 def test_if_match_is_checked_before_the_event(cf: Any) -> None:

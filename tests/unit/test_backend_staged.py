@@ -400,6 +400,29 @@ def test_check_test_demands_the_tested_stages_etag(kind: Kind) -> None:
     assert code_of(lambda: kind.registry.check_test(resource, None, "")) == "InvalidIfMatchVersion"
 
 
+def test_check_test_validates_the_body_between_if_match_presence_and_the_etag(kind: Kind) -> None:
+    """decisions 7: stage exists -> If-Match present -> (body: the Stage names the ETag) -> ETag matches."""
+    resource = kind.registry.create("fn", dict(CFG), b"one")
+    seen: list[str] = []
+
+    def validate() -> None:
+        seen.append("validated")
+        raise ServiceError("MalformedXML")
+
+    assert code_of(lambda: kind.registry.check_test(resource, LIVE, "", validate)) == kind.not_found
+    assert code_of(lambda: kind.registry.check_test(resource, "STAGING", "", validate)) == "InvalidIfMatchVersion"
+    assert code_of(lambda: kind.registry.check_test(resource, None, None, validate)) == "InvalidIfMatchVersion"
+    assert seen == []
+    assert code_of(lambda: kind.registry.check_test(resource, "STAGING", "E2EUQ1WTGCTBG2", validate)) == "MalformedXML"
+    assert code_of(lambda: kind.registry.check_test(resource, None, "E2EUQ1WTGCTBG2", validate)) == "MalformedXML"
+    assert seen == ["validated", "validated"]
+    # Stages reach the backend validated; one that was not is a programming error, not an AWS answer.
+    with pytest.raises(ValueError, match="unknown stage"):
+        kind.registry.check_test(resource, "STAGING", V1)
+    stage, copy = kind.registry.check_test(resource, None, V1, lambda: seen.append("ok"))
+    assert (stage, copy.code, seen[-1]) == (DEVELOPMENT, b"one", "ok")
+
+
 # -- listing (decisions 11, 12) -------------------------------------------------------------------------------
 
 
