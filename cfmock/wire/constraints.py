@@ -101,7 +101,7 @@ def _violations(shape: Any, value: Any, path: str, out: list[str]) -> None:
     if kind == "string" and "enum" in meta and value not in meta["enum"]:
         out.append(
             f"Value '{value}' at '{path}' failed to satisfy constraint: "
-            f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]"
+            f"Member must satisfy value set: [{', '.join(meta['enum'])}]"
         )
     if kind in ("integer", "long"):
         if "min" in meta and value < meta["min"]:

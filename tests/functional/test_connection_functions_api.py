@@ -241,7 +241,7 @@ def test_comment_over_128_characters_is_invalid_argument(cf: Any) -> None:
         ({"name": "bad name!"}, "at 'name'"),
         ({"name": "n" * 65}, "at 'name'"),
         ({"code": b""}, "at 'connectionFunctionCode'"),
-        ({"Runtime": "nodejs"}, "enum value set"),
+        ({"Runtime": "nodejs"}, "Member must satisfy value set: [cloudfront-js-1.0, cloudfront-js-2.0]"),
     ],
     ids=["pattern", "length", "empty-code", "runtime-enum"],
 )

@@ -135,7 +135,8 @@ def test_enum_message() -> None:
     assert error.message.startswith(
         "1 validation error detected: Value 'PROD' at 'stage' failed to satisfy constraint: "
     )
-    assert error.message.endswith("value set: [DEVELOPMENT, LIVE]")
+    # api.md §4.3's real enum form (also seen from CloudFront in the wild): "value set", not "enum value set".
+    assert error.message.endswith("failed to satisfy constraint: Member must satisfy value set: [DEVELOPMENT, LIVE]")
 
 
 def test_nested_and_list_paths_are_one_based() -> None:
