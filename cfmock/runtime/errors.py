@@ -165,6 +165,38 @@ def callee_candidates(source: str, stack: str) -> list[str]:
     return seen
 
 
+def member_path(expression: str) -> list[str] | None:
+    """``a.b[0]["c"]`` as ``["a", "b", "0", "c"]``: a name, then property names; None for anything else.
+
+    The engine reads such a path through property descriptors, so guessing a callee never runs a getter."""
+    tokens = tokenize(expression)
+    if not tokens or tokens[0].kind != "name" or tokens[0].text in _RESERVED:
+        return None
+    path, i = [tokens[0].text], 1
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.text in (".", "?.") and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
+            path.append(tokens[i + 1].text)
+            i += 2
+        elif tok.text == "[" and i + 2 < len(tokens) and tokens[i + 2].text == "]":
+            key = _literal_key(tokens[i + 1])
+            if key is None:
+                return None
+            path.append(key)
+            i += 3
+        else:
+            return None
+    return path
+
+
+def _literal_key(tok: Token) -> str | None:
+    if tok.kind == "num" and tok.text.isdigit():
+        return str(int(tok.text))
+    if tok.kind == "str" and "\\" not in tok.text:
+        return tok.text[1:-1]
+    return None
+
+
 def name_not_a_function(source: str | None, stack: str, is_function: Callable[[list[str]], list[bool | None]]) -> str:
     """``TypeError: <callee> is not a function`` for QuickJS's anonymous ``TypeError: not a function``.
 

@@ -24,6 +24,7 @@ from .errors import (
     TIMEOUT_MESSAGE,
     EngineError,
     cloudfront_wording,
+    member_path,
     name_not_a_function,
     split_exception_text,
     throws_null,
@@ -248,12 +249,13 @@ class _Run:
     def _functions(self, expressions: list[str]) -> list[bool | None]:
         verdicts: list[bool | None] = []
         for expression in expressions:
-            if "(" in expression:  # never call anything while guessing
+            path = member_path(expression)  # only plain member paths: guessing must never run user code
+            if path is None:
                 verdicts.append(None)
                 continue
             try:
                 self._engine_mode()
-                verdict = self.engine("is-function", expression)
+                verdict = self.engine("is-function", json.dumps(path))
             except quickjs.JSException:
                 verdict = None
             verdicts.append(verdict if isinstance(verdict, bool) else None)
@@ -263,33 +265,47 @@ class _Run:
         if outcome.timed_out:
             outcome.error = TIMEOUT_MESSAGE
         elif result is not None:
-            data = json.loads(result)
-            status = data["status"]
+            data = _engine_json(result)
+            status = data.get("status")
             if status == "returned":
                 outcome.value_type = data.get("type", "undefined")
                 outcome.value = data.get("value")
                 outcome.action = data.get("action")
-                outcome.custom_data = data.get("customData")
+                custom = data.get("customData")
+                outcome.custom_data = custom if isinstance(custom, str) else None
             elif status == "pending":
                 # When memory runs out inside a resumed async function, QuickJS may drop the rejection and
                 # leave the promise pending; a heap that had grown large before tells the two cases apart.
                 # (Samples are sparse, so a quarter of the allowance is already telling.)
                 grown = self.peak - self.baseline >= self.limits.memory_limit_bytes // 4
                 outcome.error = OUT_OF_MEMORY_MESSAGE if grown else _NEVER_SETTLED
-            elif data["error"] == "InternalError: interrupted":
+            elif data.get("error") == "InternalError: interrupted":
                 # A job ran out of time and its promise was rejected with the interruption. (QuickJS's clock
                 # is the whole process's CPU time, so busy threads elsewhere can make it fire a bit early.)
                 outcome.timed_out = True
                 outcome.error = TIMEOUT_MESSAGE
             else:
-                outcome.error = self._word(data["error"], data.get("stack", ""))
+                outcome.error = self._word(str(data.get("error")), str(data.get("stack") or ""))
         try:
             self._engine_mode()
-            meta = json.loads(str(self.engine("meta")))
+            meta = _engine_json(str(self.engine("meta")))
         except (quickjs.JSException, ValueError):
             return  # the logs are lost only if the engine itself cannot run any more
-        outcome.logs = [clean_text(line) for line in meta["logs"] if isinstance(line, str)]
-        outcome.origins = [o for o in meta["origins"] if isinstance(o, dict)]
+        outcome.logs = [clean_text(line) for line in _listed(meta, "logs") if isinstance(line, str)]
+        outcome.origins = [o for o in _listed(meta, "origins") if isinstance(o, dict)]
+
+
+def _engine_json(text: str) -> dict[str, Any]:
+    """What the engine returned, which is a JSON object unless something broke it (then ValueError)."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"the engine returned {type(data).__name__}, not an object")
+    return data
+
+
+def _listed(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str, event_type: str,

@@ -7,6 +7,7 @@ import pytest
 from cfmock.runtime.errors import (
     callee_candidates,
     cloudfront_wording,
+    member_path,
     name_not_a_function,
     split_exception_text,
     throws_null,
@@ -60,6 +61,29 @@ def test_name_not_a_function_skips_known_functions() -> None:
     assert named == "TypeError: e.nope is not a function"
     assert name_not_a_function(None, "", lambda xs: []) == "TypeError: not a function"
     assert name_not_a_function(src, "", lambda xs: []) == "TypeError: not a function"
+
+
+@pytest.mark.parametrize(
+    ("expression", "path"),
+    [
+        ("a", ["a"]),
+        ("o.x.y", ["o", "x", "y"]),
+        ("a?.b", ["a", "b"]),
+        ("a[0].c", ["a", "0", "c"]),
+        ('a["k"]', ["a", "k"]),
+        ("a['k'].m", ["a", "k", "m"]),
+        ("this.x", ["this", "x"]),
+        ("a[i]", None),  # reading i is fine, but a[i] could be anything: not a plain path
+        ("a[1 + 2]", None),
+        ("a.b(c).d", None),
+        ("new X", None),
+        ("typeof a", None),
+        ('a["k\\"x"]', None),
+        ("", None),
+    ],
+)
+def test_member_path(expression: str, path: list[str] | None) -> None:
+    assert member_path(expression) == path
 
 
 def test_throws_null() -> None:

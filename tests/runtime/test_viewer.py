@@ -154,6 +154,32 @@ def test_error_wording(code: str, message: str) -> None:
     assert error_of(run(code)) == message
 
 
+@pytest.mark.parametrize(
+    ("code", "callee"),
+    [
+        ("var o = { a: function () { return 1; } };\nfunction handler(e) { o.a(); o.b(); }", "o.b"),
+        ("var o = { a: function () { return o; } };\nfunction handler(e) { o.a().b(); }", "o.a().b"),
+        ("let L = { f: 1 };\nfunction handler(e) { L.f(); }", "L.f"),
+        ("var arr = [function () {}, 3];\nfunction handler(e) { arr[0](); arr[1](); }", "arr[1]"),
+        # A local's built-in method is taken to be fine, so the call after it is named.
+        ("function handler(e) { var s = e.request.uri; s.split('/').mapp(function (x) { return x; }); }",
+         "s.split('/').mapp"),
+    ],
+)  # fmt: skip
+def test_the_callee_is_found_among_several_calls_on_a_line(code: str, callee: str) -> None:
+    assert error_of(run(code)) == f"TypeError: {callee} is not a function"
+
+
+def test_naming_the_callee_runs_no_getter_again() -> None:
+    """decisions 30: one log entry per console.log call of the function itself, and no time spent after it."""
+    code = """var n = 0;
+var o = { get x() { n++; console.log('getter ' + n); if (n > 1) { while (true) {} } return {}; } };
+function handler(e) { String(o.x.y()); return e.request; }"""
+    result = run(code)
+    assert error_of(result) == "TypeError: o.x.y is not a function"
+    assert result.logs == ("getter 1",)
+
+
 def test_async_handler_is_awaited() -> None:
     code = """async function handler(event) {
       var value = await Promise.resolve('/from-async');

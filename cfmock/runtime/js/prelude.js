@@ -12,6 +12,13 @@
   delete G.__cfmock_setup;
   var hasOwn = O.prototype.hasOwnProperty, tag = O.prototype.toString, Err = Error, Str = String;
   var RealDate = Date, realEval = eval, P = Promise, then = P.prototype.then, apply = Reflect.apply;
+  var isArray = Array.isArray, slice = Str.prototype.slice;
+  var ownDesc = O.getOwnPropertyDescriptor, protoOf = O.getPrototypeOf;
+  // What the engine hands Python is built from primitives only: JSON.stringify of a string, number or null
+  // consults no toJSON, so prototypes the user's code changed cannot reshape it (or crash cfmock).
+  function q(v) {
+    return v === undefined ? "null" : stringify(v);
+  }
   function hide(target, name, value) {
     def(target, name, { value: value, writable: true, configurable: true });
   }
@@ -42,8 +49,9 @@
     }
   }
 
-  // console.log only; one entry per call; Python applies the exact 10 KB cut (decisions 30).
-  var logs = [], logChars = 0;
+  // console.log only; one entry per call; Python applies the exact 10 KB cut (decisions 30). The entries are
+  // kept as the inside of a JSON array, so no array (and no prototype setter) is involved.
+  var logJson = "", logCount = 0, logChars = 0;
   function render(v) {
     var t = typeof v;
     if (t === "string") return v;
@@ -61,10 +69,9 @@
   hide(G, "console", {});
   hide(G.console, "log", function log() {
     // Characters never outnumber UTF-8 bytes, so nothing past this point could survive the cut.
-    if (logChars > cfg.logLimit || logs.length >= cfg.logLimit) return;
-    for (var parts = [], i = 0; i < arguments.length; i++) parts[i] = render(arguments[i]);
-    var line = parts.join(" ");
-    logs[logs.length] = line;
+    if (logChars > cfg.logLimit || logCount >= cfg.logLimit) return;
+    for (var line = "", i = 0; i < arguments.length; i++) line += (i ? " " : "") + render(arguments[i]);
+    logJson += (logCount++ ? "," : "") + stringify(line);
     logChars += line.length;
   });
 
@@ -134,7 +141,7 @@
         hide(arg, "allow", decide("allow"));
         hide(arg, "deny", decide("deny"));
         hide(arg, "logCustomData", function logCustomData(data) {
-          decision[1] = Str(data).slice(0, 801); // Python keeps 800 UTF-8 bytes of it
+          decision[1] = apply(slice, Str(data), [0, 801]); // Python keeps 800 UTF-8 bytes of it
         });
       } else if (decorate !== null) decorate(arg);
       ret = h(arg);
@@ -148,7 +155,7 @@
     succeed(ret);
   }
   function result() {
-    var v = state[1], type = v === null ? "null" : Array.isArray(v) ? "array" : typeof v, json;
+    var v = state[1], type = v === null ? "null" : isArray(v) ? "array" : typeof v, json;
     if (state[0] === "returned" && cfg.kind !== "connection") {
       try {
         json = type === "object" ? stringify(v) : undefined; // runs user toJSON/getters: time-limited
@@ -156,16 +163,54 @@
         fail(e);
       }
     }
-    if (state[0] !== "returned") return stringify({ status: state[0], error: state[2], stack: state[3] });
-    return '{"status":"returned","type":' + stringify(type) + ',"action":' + stringify(decision[0]) +
-      ',"customData":' + stringify(decision[1]) + ',"value":' + (json === undefined ? "null" : json) + "}";
+    if (state[0] !== "returned") {
+      return '{"status":' + q(state[0]) + ',"error":' + q(state[2]) + ',"stack":' + q(state[3]) + "}";
+    }
+    return '{"status":"returned","type":' + q(type) + ',"action":' + q(decision[0]) +
+      ',"customData":' + q(decision[1]) + ',"value":' + (typeof json === "string" ? json : "null") + "}";
   }
   function meta() {
-    var origins;
+    var origins = "", records = host.originRecords, i, one; // records hold the user's values: each may fail
+    for (i = 0; i < records.length; i++) {
+      try {
+        one = stringify(records[i]);
+      } catch (x) {
+        one = undefined;
+      }
+      if (typeof one === "string") origins += (origins ? "," : "") + one;
+    }
+    return '{"logs":[' + logJson + '],"origins":[' + origins + "]}";
+  }
+
+  // Is the global-scope member path a function (null: cannot tell)? Helps name the callee of "not a function".
+  // Read through property descriptors, never through getters: guessing must not run the user's code again.
+  function isFunction(path) {
     try {
-      origins = stringify(host.originRecords);
-    } catch (x) {}
-    return '{"logs":' + stringify(logs) + ',"origins":' + (origins || "[]") + "}";
+      var d = dataProp(G, path[0]), v, i;
+      if (d === null) return null;
+      v = d === undefined ? realEval(path[0]) : d.value; // let, const and class bindings are not properties
+      for (i = 1; i < path.length; i++) {
+        if (v === null || v === undefined || (d = dataProp(O(v), path[i])) === null) return null;
+        v = d === undefined ? undefined : d.value;
+      }
+      return typeof v === "function";
+    } catch (x) {
+      // A local's method (s.split in s.split('/').mapp()): a name the built-in prototypes define is likely fine.
+      return path.length > 1 && knownMethod(path[path.length - 1]) ? true : null;
+    }
+  }
+  var protos = [Str.prototype, Array.prototype, Number.prototype, P.prototype, RegExp.prototype, RealDate.prototype];
+  function knownMethod(key) {
+    for (var i = 0, d; i < protos.length; i++) {
+      if ((d = dataProp(protos[i], key)) && typeof d.value === "function") return true;
+    }
+    return false;
+  }
+  function dataProp(o, key) {
+    // The descriptor of o[key] along the prototype chain: undefined when absent, null for an accessor.
+    for (var d; o !== null; o = protoOf(o)) {
+      if ((d = ownDesc(o, key))) return apply(hasOwn, d, ["get"]) ? null : d;
+    }
   }
 
   return function engine(op, a, b) {
@@ -177,13 +222,6 @@
     if (op === "invoke") return void invoke(a);
     if (op === "result") return result();
     if (op === "meta") return meta();
-    if (op === "is-function") {
-      // Is this global-scope expression a function? Helps name the callee of "not a function".
-      try {
-        return typeof realEval("(" + a + ")") === "function";
-      } catch (x) {
-        return null;
-      }
-    }
+    if (op === "is-function") return isFunction(parse(a));
   };
 })
