@@ -274,6 +274,37 @@ def test_restricted_globals(expression: str, message: str) -> None:
     assert error_of(run(f"function handler(event) {{\n  {expression};\n  return event.request;\n}}")) == message
 
 
+def test_runtime_1_promise_has_no_combinators_and_2_has_them() -> None:
+    """runtime.md §3.2: 1.0's Promise has reject, resolve, then, catch, finally (no all/any/race/allSettled)."""
+    code = """function handler(event) {
+      console.log([typeof Promise.all, typeof Promise.any, typeof Promise.race, typeof Promise.allSettled,
+                   typeof Promise.resolve, typeof Promise.reject, typeof Promise.prototype.finally].join(' '));
+      return event.request;
+    }"""
+    assert run(code, runtime="cloudfront-js-1.0").logs == (
+        "undefined undefined undefined undefined function function function",
+    )
+    assert run(code, runtime="cloudfront-js-2.0").logs == (
+        "function function function function function function function",
+    )
+
+
+def test_memory_error_exists_in_runtime_1_only() -> None:
+    """runtime.md §3.2 lists MemoryError among 1.0's errors; §3.3 gives 2.0 the same list minus MemoryError."""
+    code = """function handler(event) {
+      var made = new MemoryError('a'), called = MemoryError('b');
+      console.log([made instanceof MemoryError, made instanceof Error, called instanceof MemoryError, made.name,
+                   String(made), String(new MemoryError()), typeof made.stack, made.constructor === MemoryError,
+                   Object.getPrototypeOf(MemoryError) === Error,
+                   Object.keys(globalThis).indexOf('MemoryError')].join(' '));
+      throw new MemoryError('too much');
+    }"""
+    result = run(code, runtime="cloudfront-js-1.0")
+    assert result.logs == ("true true true MemoryError MemoryError: a MemoryError string true true -1",)
+    assert error_of(result) == "MemoryError: too much"
+    assert error_of(run(code, runtime="cloudfront-js-2.0")) == 'ReferenceError: "MemoryError" is not defined'
+
+
 def test_cloudfront_module_needs_runtime_2() -> None:
     code = "function handler(event) { require('cloudfront'); return event.request; }"
     assert error_of(run(code, runtime="cloudfront-js-1.0")) == 'Error: Cannot find module "cloudfront"'

@@ -109,6 +109,20 @@
   "setTimeout setInterval setImmediate clearTimeout clearInterval queueMicrotask fetch process"
     .split(" ").forEach(function (n) { if (n in G) delete G[n]; }); // prettier-ignore (a delete costs even when absent)
 
+  if (cfg.runtime === "cloudfront-js-1.0") {
+    // runtime.md §3.2: 1.0's Promise has no all/any/race/allSettled, and its errors include MemoryError.
+    delete P.all, delete P.any, delete P.race, delete P.allSettled;
+    var MemoryError = function MemoryError(message) {
+      return Reflect.construct(Err, arguments, new.target === undefined ? MemoryError : new.target);
+    };
+    MemoryError.prototype = O.create(Err.prototype);
+    hide(MemoryError.prototype, "constructor", MemoryError);
+    hide(MemoryError.prototype, "name", "MemoryError");
+    hide(MemoryError.prototype, "message", "");
+    O.setPrototypeOf(MemoryError, Err);
+    hide(G, "MemoryError", MemoryError);
+  }
+
   // The run. state: [status, value, error text, error stack]; decision: [action, custom data].
   var state = ["init"], decision = [null, null], decorate = null;
   function succeed(v) {
