@@ -9,8 +9,12 @@ in 1.0) and ``__cfmock_decorateEvent`` (``request.rawQueryString()``).
 Every run loads the module code into its fresh context: as cached bytecode where
 :mod:`cfmock.runtime.native` is available, else compiled from source (about 0.1 ms per KB). Either way
 the cost grows with the code, so only the fragments that the code can use are included: the choice
-is a cheap substring scan that errs on the side of including. The fragments live in ``js/modules/``
-and share one closure, so their helpers never leak into the user's global scope.
+is a cheap substring scan that errs on the side of including. A name passed to a call (a module,
+a hash algorithm, an encoding, a KVS format) counts as written only when a plain string literal is
+the whole argument (``require('crypto')``, ``digest('hex')``); any other argument (``'sha' + bits``,
+``'SHA256'.toLowerCase()``, a variable) may name anything, so everything it could name is included.
+The fragments live in ``js/modules/`` and share one closure, so their helpers never leak into the
+user's global scope.
 """
 
 from __future__ import annotations
@@ -55,14 +59,29 @@ _TEXT_DIGESTS = frozenset({"hex", "base64", "base64url"})
 # Names of Buffer methods that live in bufferext.js rather than buffer.js.
 _BUFFER_EXTRAS = re.compile(r"\b(?:read|write)[A-Z]|\b(?:copy|fill|write|indexOf|lastIndexOf|includes|swap\d\d)\b")
 
-# `require(` followed by anything but a string literal: the module name cannot be read statically.
-_DYNAMIC_REQUIRE = re.compile(r"\brequire\s*\(\s*[^'\"`\s]")
-# A KVS get() format that is not written as a literal "string" or "json".
-_DYNAMIC_FORMAT = re.compile(r"\bformat\s*:(?!\s*(['\"`])(?:string|json)\1)")
-# Each use of createHash/createHmac, and the algorithm when it is written as a literal.
-_HASH_USE = re.compile(r"\bcreateH(?:ash|mac)\b(?:\s*\(\s*(['\"`])(\w*)\1)?")
-# Each use of digest, and the encoding when it is written as a literal.
-_DIGEST_USE = re.compile(r"\bdigest\b(?:\s*\(\s*(['\"`])(\w*)\1\s*\))?")
+# A string literal with nothing computed in it (no escape, no `${}`), then the end of the argument.
+_LITERAL = r"""(['"`])([^'"`\\$\n]*)\1\s*[,)]"""
+# `require(` with anything but a single string literal as its argument: the name cannot be read statically.
+_DYNAMIC_REQUIRE = re.compile(r"\brequire\s*\((?!\s*" + _LITERAL + ")")
+# A use of `format` other than a KVS get() format written as a literal "string" or "json".
+_DYNAMIC_FORMAT = re.compile(r"""\bformat\b(?!['"]?\s*:\s*(['"`])(?:string|json)\1\s*[,}])""")
+# Each use of createHash/createHmac, and the algorithm when a literal is the whole argument.
+_HASH_USE = re.compile(r"\bcreateH(?:ash|mac)\b(?:\s*\(\s*" + _LITERAL + ")?")
+# Each use of digest, and the encoding when a literal is the whole argument.
+_DIGEST_USE = re.compile(r"\bdigest\b(?:\s*\(\s*" + _LITERAL + ")?")
+# Each use of a hash's update method (`h.update(…)`, `h.update.call(…)`, `h['update']`), and its `(`.
+_UPDATE_USE = re.compile(r"""\.\s*update\b(\s*\()?|(['"`])update\2""")
+# One token of a call's arguments: a string literal (a template's ${} may hold only simple code),
+# a run of plain characters, or one character.
+_ARG_TOKEN = re.compile(
+    r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\$]|\\.|\$(?!\{)|\$\{[^{}`'"/]*\})*`"""
+    r"""|[^'"`()[\]{},/]+|.""",
+    re.S,
+)
+# How far _call_arguments() reads: real arguments are short, and this bounds the scan of nested calls.
+_MAX_ARG_TOKENS = 200
+# A whole argument that is a plain string literal.
+_LITERAL_ARG = re.compile(r"""(['"`])[^'"`\\$\n]*\1""")
 
 
 def module_prelude(code: str, runtime: str) -> str:
@@ -130,17 +149,18 @@ def _wanted(code: str, v2: bool) -> set[str]:
 
 def _hash_fragments(code: str, dynamic: bool) -> set[str]:
     """crypto: the algorithms the code names (all unless every use is a literal), and the encoders
-    for the encodings it can name (both unless every digest call names a text encoding literally)."""
+    and decoders for the encodings it can name (both unless every digest() and update() names its
+    encoding literally, if at all)."""
     names = {"hash"}
     uses = list(_HASH_USE.finditer(code))
     if dynamic or not uses or any(m.group(2) is None for m in uses):
         names.update(_HASH_ALGORITHMS)
     else:
         names.update(m.group(2) for m in uses if m.group(2) in _HASH_ALGORITHMS)
-    literal_digests = not _digest_may_return_bytes(code)
-    if dynamic or not literal_digests or "hex" in code:
+    computed = dynamic or _digest_may_return_bytes(code) or _update_may_name_encoding(code)
+    if computed or "hex" in code:
         names.add("hex")
-    if dynamic or not literal_digests or "base64" in code:
+    if computed or "base64" in code:
         names.add("base64")
     return names
 
@@ -148,6 +168,48 @@ def _hash_fragments(code: str, dynamic: bool) -> set[str]:
 def _digest_may_return_bytes(code: str) -> bool:
     """True unless every use of ``digest`` is a call naming a text encoding literally (``digest('hex')``)."""
     return any(m.group(2) not in _TEXT_DIGESTS for m in _DIGEST_USE.finditer(code))
+
+
+def _update_may_name_encoding(code: str) -> bool:
+    """True unless every use of ``update`` is a call whose input encoding, if any, is a literal
+    (``update(x)``, ``update(x, 'hex')``): a computed one may be any, so it needs every decoder."""
+    for m in _UPDATE_USE.finditer(code):
+        args = _call_arguments(code, m.end()) if m.group(1) else None
+        if args is None or any(a.startswith("...") for a in args):
+            return True
+        if len(args) > 1 and not _LITERAL_ARG.fullmatch(args[1]):
+            return True
+    return False
+
+
+def _call_arguments(code: str, start: int) -> list[str] | None:
+    """The arguments, as written, of the call whose ``(`` ends just before ``start``; None when the
+    scan cannot tell (a ``/`` that may start a comment or a regular expression, a template literal
+    with nested code in its ``${}``, no closing parenthesis within ``_MAX_ARG_TOKENS`` tokens)."""
+    args: list[str] = []
+    depth, begin, pos = 0, start, start
+    for _ in range(_MAX_ARG_TOKENS):
+        if pos >= len(code):
+            break
+        token = _ARG_TOKEN.match(code, pos)
+        if token is None:  # cannot happen: the last alternative matches any character
+            return None
+        text, pos = token.group(), token.end()
+        if text in ("'", '"', "`", "/"):
+            return None
+        if text in ("(", "[", "{"):
+            depth += 1
+        elif text in (")", "]", "}"):
+            if depth == 0:
+                if text != ")":
+                    return None
+                last = code[begin : pos - 1].strip()
+                return [*args, last] if last else args  # `f()` and `f(a, )` have no last argument
+            depth -= 1
+        elif text == "," and depth == 0:
+            args.append(code[begin : pos - 1].strip())
+            begin = pos
+    return None
 
 
 def _closure(wanted: Iterable[str]) -> tuple[str, ...]:

@@ -201,3 +201,75 @@ def test_a_computed_algorithm_name_works() -> None:
     )
     for algorithm in ALGORITHMS:
         assert box.eval(f"h({js(algorithm)})") == hashlib.new(algorithm, b"x").hexdigest()
+
+
+ALL_CRYPTO = {"hash", "md5", "sha1", "sha256", "hex", "base64"}
+ALGORITHMS_AND_HEX = {"hash", "md5", "sha1", "sha256", "hex"}
+MD5_AND_CODECS = {"hash", "md5", "hex", "base64"}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # An algorithm is read only from a literal that is the whole argument.
+        ("c.createHash('sha' + bits).update(x).digest('hex')", ALGORITHMS_AND_HEX),
+        ("c.createHmac('SHA256'.toLowerCase(), k).update(x).digest('hex')", ALGORITHMS_AND_HEX),
+        ("c.createHash(`sha${bits}`).update(x).digest('hex')", ALGORITHMS_AND_HEX),
+        ("c.createHash('md' + 5).update(x).digest('base64')", {"hash", "md5", "sha1", "sha256", "base64"}),
+        # An input encoding is read only from a literal that is the whole second argument of update().
+        ("c.createHash('md5').update('6869', ['he', 'x'].join('')).digest('base64')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(s, enc).digest('hex')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(s, 'base' + 64).digest('hex')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(s, `${e}`).digest('hex')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(...args).digest('hex')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(s, /* enc */ e).digest('hex')", MD5_AND_CODECS),
+        ("var h = c.createHash('md5'); h.update.call(h, s, e); h.digest('hex')", MD5_AND_CODECS),
+        ("var h = c.createHash('md5'); h['update'](s, e); h.digest('hex')", MD5_AND_CODECS),
+        # A digest encoding likewise (it may also be none: the digest is then bytes).
+        ("c.createHash('md5').update(s).digest('he' + 'x')", MD5_AND_CODECS),
+        ("c.createHash('md5').update(s).digest('HEX'.toLowerCase())", MD5_AND_CODECS),
+    ],
+)
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_a_computed_algorithm_or_encoding_loads_all_it_could_name(code: str, expected: set[str], runtime: str) -> None:
+    names = set(fragment_names("var c = require('crypto'), bits = 256; " + code, runtime))
+    assert names & ALL_CRYPTO == expected, names
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("c.createHash('md5').update(s).digest('base64')", {"md5", "base64"}),
+        ("c.createHash( 'sha1' ).update(s, 'utf8').digest('hex')", {"sha1", "hex"}),
+        ("c.createHmac('sha256', k).update(`${a}.${b}`).digest('base64url')", {"sha256", "base64"}),
+        ("c.createHmac(\"md5\", f(k, 'x')).update(g(a, b), \"utf8\").digest('hex')", {"md5", "hex"}),
+        ("c.createHash('sha1').update(s, 'hex').digest('base64')", {"sha1", "hex", "base64"}),
+        ("c.createHash('md5').update(a).update(b, 'utf8', ).digest('hex')", {"md5", "hex"}),
+    ],
+)
+def test_literal_names_still_load_only_what_they_name(code: str, expected: set[str]) -> None:
+    for runtime in (V1, V2):
+        names = set(fragment_names("var c = require('crypto'); " + code, runtime))
+        assert names & ALL_CRYPTO == {"hash"} | expected, names
+        assert not names & {"buffer", "bytestr"}, names
+
+
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_computed_encodings_work(runtime: str) -> None:
+    hash_box = Sandbox(
+        "var crypto = require('crypto');"
+        " function h(a, d, e) { return crypto.createHash(a + '').update(d, e + '').digest('hex'); }",
+        runtime,
+    )
+    hmac_box = Sandbox(
+        "var crypto = require('crypto');"
+        " function g(a, d, e, out) { return crypto.createHmac(a + '', 'k').update(d, e + '').digest(out + ''); }",
+        runtime,
+    )
+    for algorithm in ALGORITHMS:
+        for data, encoding in ((b"hi".hex(), "hex"), (base64.b64encode(b"hi").decode(), "base64"), ("hi", "utf8")):
+            expected = hashlib.new(algorithm, b"hi").hexdigest()
+            assert hash_box.eval(f"h({js(algorithm)}, {js(data)}, {js(encoding)})") == expected
+            for out in ("hex", "base64", "base64url"):
+                expected = encode(hmac.new(b"k", b"hi", algorithm).digest(), out)
+                assert hmac_box.eval(f"g({js(algorithm)}, {js(data)}, {js(encoding)}, {js(out)})") == expected

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -9,6 +12,7 @@ from typing import Any
 import pytest
 from edge_samples import JWT_FUNCTION, SIGNED_URL_FUNCTION, b64url, event, make_jwt, sign_url
 
+import cfmock
 from cfmock.runtime import ERROR_PREFIX, KvsBinding, run_viewer_function
 
 V1 = "cloudfront-js-1.0"
@@ -155,3 +159,93 @@ def test_2_0_globals_and_no_buffer_in_1_0() -> None:
     assert output(run_viewer_function(code1, event(), runtime=V1))["request"]["headers"]["x-t"] == {
         "value": "undefinedundefined"
     }
+
+
+# Names computed at run time: the module scan cannot read them, so it must load all they could name.
+RUN_EVENT = {
+    "version": "1.0",
+    "context": {"eventType": "viewer-request"},
+    "viewer": {"ip": "1.2.3.4"},
+    "request": {"method": "GET", "uri": "/", "headers": {}, "querystring": {}, "cookies": {}},
+}
+
+
+def header_set_by(code: str, runtime: str, **kwargs: Any) -> str:
+    result = cfmock.run_function(code, RUN_EVENT, runtime=runtime, **kwargs)
+    assert result.error_message == "", result.error_message
+    out = result.output_object
+    assert out is not None
+    return str(out["request"]["headers"]["x-out"]["value"])
+
+
+def b64(raw: bytes, url: bool = False) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode() if url else base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("crypto.createHash('sha' + bits).update('abc').digest('hex')", hashlib.sha256(b"abc").hexdigest()),
+        (
+            "crypto.createHmac('SHA256'.toLowerCase(), 'key').update('abc').digest('base64url')",
+            b64(hmac.new(b"key", b"abc", "sha256").digest(), url=True),
+        ),
+        ("crypto.createHash(['sha', 1].join('')).update('abc').digest('hex')", hashlib.sha1(b"abc").hexdigest()),
+        (
+            "crypto.createHash('md5').update('6869', ['he', 'x'].join('')).digest('base64')",
+            b64(hashlib.md5(b"hi").digest()),
+        ),
+        (
+            "crypto.createHmac('sha1', 'key').update('aGk=', 'base' + 64).digest('hex')",
+            hmac.new(b"key", b"hi", "sha1").hexdigest(),
+        ),
+        (
+            "crypto.createHmac('md' + (bits - 251), 'k').update('6869', 'HEX'.toLowerCase()).digest('base' + 64)",
+            b64(hmac.new(b"k", b"hi", "md5").digest()),
+        ),
+    ],
+)
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_computed_algorithms_and_encodings_hash_like_node(runtime: str, expression: str, expected: str) -> None:
+    code = f"""var crypto = require('crypto');
+function handler(event) {{
+  var bits = 256;
+  event.request.headers['x-out'] = {{ value: {expression} }};
+  return event.request;
+}}"""
+    assert header_set_by(code, runtime) == expected
+
+
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_a_computed_digest_encoding_may_be_none(runtime: str) -> None:
+    """digest(e) with e undefined answers bytes: a Buffer in 2.0, a byte string in 1.0."""
+    code = """var crypto = require('crypto');
+function handler(event) {
+  var e = event.request.querystring.e, d = crypto.createHash('sha' + 256).update('abc').digest(e), s = '';
+  for (var i = 0; i < d.length; i++) s += (256 + (typeof d == 'string' ? d.charCodeAt(i) : d[i])).toString(16).slice(1);
+  event.request.headers['x-out'] = { value: s };
+  return event.request;
+}"""
+    assert header_set_by(code, runtime) == hashlib.sha256(b"abc").hexdigest()
+
+
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_a_computed_module_name_is_required(runtime: str) -> None:
+    code = """var qs = require('query' + 'string');
+function handler(event) {
+  event.request.headers['x-out'] = { value: qs.stringify({ a: ['1', 'x y'] }) };
+  return event.request;
+}"""
+    assert header_set_by(code, runtime) == "a=1&a=x%20y"
+
+
+def test_a_kvs_format_set_as_a_property_can_be_bytes() -> None:
+    code = """import cf from 'cloudfront';
+async function handler(event) {
+  var options = {};
+  options.format = ['by', 'tes'].join('');
+  var value = await cf.kvs().get('k', options);
+  event.request.headers['x-out'] = { value: value.toString('base64') };
+  return event.request;
+}"""
+    assert header_set_by(code, V2, kvs={"k": "héllo"}) == b64("héllo".encode())

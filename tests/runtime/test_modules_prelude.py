@@ -100,3 +100,40 @@ def test_everything_evaluates_in_strict_mode_without_leaking_names(runtime: str)
 def test_require_memoises_the_exports() -> None:
     box = Sandbox("var a = require('crypto'), b = require('querystring');", V2)
     assert box.eval("require('crypto') === a && require('querystring') === b") is True
+
+
+_EVERY_V2_MODULE = {"hash", "md5", "sha1", "sha256", "querystring", "cloudfront", "kvs", "origins", "buffer"}
+
+
+@pytest.mark.parametrize(
+    ("code", "runtime", "present", "absent"),
+    [
+        # A require() is static only when a single string literal is its whole argument.
+        ("var qs = require('query' + 'string');", V2, _EVERY_V2_MODULE, set()),
+        ("var qs = require('query' + 'string');", V1, {"querystring", "hash", "md5", "sha1", "sha256"}, set()),
+        ("var cf = require('cloud'.concat('front'));", V2, _EVERY_V2_MODULE, set()),
+        ("var m = require(`${'crypto'}`);", V2, _EVERY_V2_MODULE, set()),
+        ("var m = require(['query', 'string'].join(''));", V1, {"querystring", "hash"}, set()),
+        ("var qs = require( 'querystring' );", V2, {"querystring"}, {"hash", "cloudfront"}),
+        ("var qs = require(\n  `querystring`\n);", V2, {"querystring"}, {"hash", "cloudfront"}),
+        ("var qs = require('querystring'), c = require(\"crypto\");", V1, {"querystring", "hash"}, set()),
+        # A KVS format is "string" or "json" only when written so as the whole value.
+        ("import cf from 'cloudfront'; cf.kvs().get(k, {format: 'json' + s})", V2, {"kvs", "buffer"}, set()),
+        ("import cf from 'cloudfront'; var o = {}; o.format = f; cf.kvs().get(k, o)", V2, {"kvs", "buffer"}, set()),
+        ("import cf from 'cloudfront'; cf.kvs().get(k, {'format': f})", V2, {"kvs", "buffer"}, set()),
+        ('import cf from \'cloudfront\'; cf.kvs().get(k, {"format": "json"})', V2, {"kvs"}, {"buffer"}),
+        ("import cf from 'cloudfront'; cf.kvs().get(k, {format: 'string', x: 1})", V2, {"kvs"}, {"buffer"}),
+    ],
+)
+def test_a_computed_name_loads_everything_it_could_name(
+    code: str, runtime: str, present: set[str], absent: set[str]
+) -> None:
+    names = set(fragment_names(code, runtime))
+    assert present <= names, names
+    assert not (absent & names), names
+
+
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_a_computed_module_name_can_be_required(runtime: str) -> None:
+    box = Sandbox("var qs = require('query' + 'string'), c = require('cry' + 'pto');", runtime)
+    assert box.eval("qs.stringify({a: [1, 2]}) + ' ' + typeof c.createHash") == "a=1&a=2 function"
