@@ -222,7 +222,7 @@ def test_number_writers(box: Sandbox) -> None:
             "Buffer.from('abc').indexOf({})",
             'TypeError: "value" argument must be of type string or an instance of Buffer',
         ),
-        ("Buffer.from('abcdef').copy(Buffer.alloc(6), 7)", 'RangeError: "targetStart" is out of bounds'),
+        ("Buffer.from('abcdef').copy(Buffer.alloc(6), -1)", 'RangeError: "targetStart" is out of bounds'),
         ("Buffer.from('abc').swap16()", "RangeError: Buffer size must be a multiple of 2"),
         ("Buffer.alloc(10).write('x', 11)", "RangeError: Index out of range"),
         ("Buffer.concat('ab')", 'TypeError: "list" argument must be an Array of Buffers'),
@@ -230,6 +230,88 @@ def test_number_writers(box: Sandbox) -> None:
 )
 def test_buffer_errors(box: Sandbox, expression: str, message: str) -> None:
     assert box.error(expression) == message
+
+
+def test_fill_value_that_encodes_to_no_bytes_throws(box: Sandbox) -> None:
+    # Node: a fill value that is not '' but yields no bytes is ERR_INVALID_ARG_VALUE (when there is a range to fill).
+    invalid = "TypeError: The argument 'value' is invalid. Received "
+    assert box.error("Buffer.alloc(5, 'zz', 'hex')") == invalid + "'zz'"
+    assert box.error("Buffer.alloc(5).fill('zz', 'hex')") == invalid + "'zz'"
+    assert box.error("Buffer.alloc(5).fill('Q', 1, 'base64')") == invalid + "'Q'"
+    assert box.error("Buffer.alloc(2).fill(Buffer.alloc(0))") == invalid + "<Buffer >"
+    assert box.error("Buffer.alloc(2).fill(new Uint8Array(0))") == invalid + "Uint8Array(0) []"
+    assert box.eval(
+        "[Buffer.alloc(3, '').toString('hex'), Buffer.from('abc').fill('').toString('hex'),"
+        " Buffer.alloc(0, 'zz', 'hex').length, Buffer.from('abc').fill('zz', 1, 1, 'hex').toString(),"
+        " Buffer.alloc(2, 'aazz', 'hex').toString('hex'), Buffer.from('ab').fill(new ArrayBuffer(1)).toString('hex')]"
+    ) == ["000000", "000000", 0, "abc", "aaaa", "0000"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("writeUInt8(NaN)", [1, "00ffffffffffffff"]),
+        ("writeInt8(NaN, 7)", [8, "ffffffffffffff00"]),
+        ("writeUInt16BE(NaN)", [2, "0000ffffffffffff"]),
+        ("writeUint16LE(NaN, 1)", [3, "ff0000ffffffffff"]),
+        ("writeInt16BE('x')", [2, "0000ffffffffffff"]),
+        ("writeInt16LE(undefined)", [2, "0000ffffffffffff"]),
+        ("writeUInt32BE(NaN)", [4, "00000000ffffffff"]),
+        ("writeUInt32LE(NaN, 4)", [8, "ffffffff00000000"]),
+        ("writeInt32BE(NaN)", [4, "00000000ffffffff"]),
+        ("writeInt32LE(NaN)", [4, "00000000ffffffff"]),
+        ("writeUIntBE(NaN, 0, 6)", [6, "000000000000ffff"]),
+        ("writeUIntLE(NaN, 2, 5)", [7, "ffff0000000000ff"]),
+        ("writeIntBE(NaN, 1, 3)", [4, "ff000000ffffffff"]),
+        ("writeIntLE(NaN, 0, 6)", [6, "000000000000ffff"]),
+    ],
+)
+def test_integer_writers_store_nan_as_zero(box: Sandbox, call: str, expected: list[object]) -> None:
+    # Node: value = +value; NaN passes the range check (comparisons are false) and is stored as 0.
+    assert box.eval(f"(function (b) {{ return [b.{call}, b.toString('hex')]; }})(Buffer.alloc(8, 0xff))") == expected
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "writeUInt16BE(65536)",
+        "writeUInt8(-1)",
+        "writeInt32LE(-Infinity)",
+        "writeIntBE(Infinity, 0, 6)",
+        "writeUIntLE(-0.5, 0, 3)",
+    ],
+)
+def test_integer_writers_still_reject_out_of_range_numbers(box: Sandbox, call: str) -> None:
+    assert box.error(f"Buffer.alloc(8).{call}").startswith('RangeError: The value of "value" is out of range.')
+
+
+def test_copy_offsets_like_node(box: Sandbox) -> None:
+    copy = "(function (t) {{ return [Buffer.from('abc').copy(t, {}), t.toString()]; }})(Buffer.from('12345'))"
+    # targetStart at or past the target's end copies nothing (it does not throw).
+    assert box.eval(copy.format("6")) == [0, "12345"]
+    assert box.eval(copy.format("5")) == [0, "12345"]
+    assert box.eval(copy.format("1e9")) == [0, "12345"]
+    # Offsets go through Node's toInteger: floor, and 0 for NaN or beyond +-2**53 (so an infinite end copies nothing).
+    assert box.eval(copy.format("'1'")) == [3, "1abc5"]
+    assert box.eval(copy.format("'x'")) == [3, "abc45"]
+    assert box.eval(copy.format("1.9, 0.5, 2.5")) == [2, "1ab45"]
+    assert box.eval(copy.format("0, 1, Infinity")) == [0, "12345"]
+    assert box.eval(copy.format("3, 1, 99")) == [2, "123bc"]
+    assert box.eval(copy.format("0, 2, 1")) == [0, "12345"]
+    assert box.eval(copy.format("0, 3")) == [0, "12345"]
+    assert box.eval("Buffer.from('abcdef').subarray(2).copy(Buffer.alloc(4), '0', '1')") == 3
+    # Negative offsets, and a start past the source's end, throw.
+    assert box.error("Buffer.from('abc').copy(Buffer.alloc(5), -0.5)") == 'RangeError: "targetStart" is out of bounds'
+    assert box.error("Buffer.from('abc').copy(Buffer.alloc(5), 0, -1)") == 'RangeError: "sourceStart" is out of bounds'
+    assert box.error("Buffer.from('abc').copy(Buffer.alloc(5), 0, 4)") == 'RangeError: "sourceStart" is out of bounds'
+    assert box.error("Buffer.from('abc').copy(Buffer.alloc(5), 0, 0, -1)") == 'RangeError: "sourceEnd" is out of bounds'
+
+
+def test_byte_length_of_a_string_in_an_unknown_encoding_is_its_utf8_length(box: Sandbox) -> None:
+    assert box.eval(
+        "[Buffer.byteLength('abc', 'nope'), Buffer.byteLength('\u00e9', 'latin2'), Buffer.byteLength('abc', 5),"
+        " Buffer.byteLength('', 'nope'), Buffer.byteLength('abcd', null), Buffer.byteLength('abcd', 'hex')]"
+    ) == [3, 2, 3, 0, 4, 2]
 
 
 def test_text_encoder_and_decoder(box: Sandbox) -> None:

@@ -51,11 +51,21 @@ function bufFrom(v, a, b) {
   throw new TypeError('first argument is not a string or Buffer-like object');
 }
 
+// What alloc and fill write over n bytes, as Node: the bytes of a string or view, else a byte (0 for ''). A
+// string or view without bytes, other than '', is invalid when there is something to fill.
+function bufFillValue(v, enc, n) {
+  var p = typeof v == 'string' ? strBytes(v, enc) : ArrayBuffer.isView(v) ? bytesOf(v) : null;
+  if (!p) return v & 255;
+  if (p.length || v === '' || !(n > 0)) return p.length ? p : 0;
+  v = typeof v == 'string' ? "'" + v + "'" : v instanceof Buffer ? '<Buffer >' : v.constructor.name + '(0) []';
+  throw new TypeError("The argument 'value' is invalid. Received " + v);
+}
+
 function bufAlloc(size, fill, enc) {
   if (typeof size != 'number') throw new TypeError('"size" argument must be of type number');
   if (!(size >= 0 && size <= 0x7fffffff)) throw new RangeError('"size" argument is out of range');
-  var r = new FastBuffer(size), p = typeof fill == 'string' ? strBytes(fill, enc) : bytesOf(fill), i;
-  if (!p || !p.length) return fill === undefined ? r : Uint8Array.prototype.fill.call(r, p ? 0 : fill & 255);
+  var r = new FastBuffer(size), p = fill === undefined || !size ? 0 : bufFillValue(fill, enc, size), i;
+  if (typeof p == 'number') return p ? Uint8Array.prototype.fill.call(r, p) : r;
   for (i = 0; i < size; i++) r[i] = p[i % p.length];
   return r;
 }
@@ -97,7 +107,7 @@ Buffer.isEncoding = function (e) {
   return typeof e == 'string' && hasOwn(BUF_ENCODINGS, e);
 };
 Buffer.byteLength = function (v, e) {
-  if (typeof v == 'string') return strBytes(v, e).length;
+  if (typeof v == 'string') return strBytes(v, Buffer.isEncoding(e) ? e : null).length; // Node: utf8 if unknown
   if (v = bytesOf(v)) return v.length;
   throw new TypeError('"string" argument must be of type string or an instance of Buffer or ArrayBuffer');
 };

@@ -21,12 +21,17 @@ function bufReadInt(buf, off, size, le, signed) {
 function bufWriteInt(buf, v, off, size, le, signed) {
   off = bufOffset(buf, off, size);
   var mul = Math.pow(2, 8 * size), min = signed ? -mul / 2 : 0, max = (signed ? mul / 2 : mul) - 1, i;
-  if (!((v = +v) >= min && v <= max)) {
+  if ((v = +v) < min || v > max) {
     throw new RangeError('The value of "value" is out of range. It must be >= ' + min + ' and <= ' + max + '. Received ' + v);
   }
-  if ((v = Math.trunc(v)) < 0) v += mul;
+  if ((v = Math.trunc(v) || 0) < 0) v += mul; // NaN is written as 0, as Node does
   for (i = 0; i < size; i++, v = Math.floor(v / 256)) buf[le ? off + i : off + size - 1 - i] = v % 256;
   return off + size;
+}
+
+// Node's toInteger for copy's offsets: floored, 0 for NaN and beyond 2^53.
+function bufInt(v) {
+  return Math.abs(v = Math.floor(+v)) <= 9007199254740991 ? v : 0;
 }
 
 function bufSearch(buf, v, off, enc, last) {
@@ -60,17 +65,16 @@ BUF_PROTO.fill = function (v, off, end, enc) {
   else if (typeof end == 'string') enc = end, end = this.length;
   off = off === undefined ? 0 : off, end = end === undefined ? this.length : end;
   if (off < 0 || end > this.length) throw new RangeError('Index out of range');
-  p = typeof v == 'string' ? strBytes(v, enc) : bytesOf(v);
-  if (!p || !p.length) return Uint8Array.prototype.fill.call(this, p ? 0 : v & 255, off, end);
+  if (typeof (p = bufFillValue(v, enc, end - off)) == 'number') return Uint8Array.prototype.fill.call(this, p, off, end);
   for (p = p.slice(), i = off, k = 0; i < end; i++, k = (k + 1) % p.length) this[i] = p[k];
   return this;
 };
 BUF_PROTO.copy = function (t, ts, ss, se) {
-  ts = ts === undefined ? 0 : ts, ss = ss === undefined ? 0 : ss;
-  se = se === undefined || se > this.length ? this.length : se;
-  if (ts < 0 || ts > bufCheck(t, 'target').length) throw new RangeError('"targetStart" is out of bounds');
+  bufCheck(t, 'target'), ts = bufInt(ts), ss = bufInt(ss), se = se === undefined ? this.length : bufInt(se);
+  if (ts < 0) throw new RangeError('"targetStart" is out of bounds');
   if (ss < 0 || ss > this.length) throw new RangeError('"sourceStart" is out of bounds');
-  var n = Math.min(se - ss, t.length - ts);
+  if (se < 0) throw new RangeError('"sourceEnd" is out of bounds');
+  var n = Math.min(se, this.length, ss + t.length - ts) - ss; // <= 0 when targetStart is past the target's end
   if (n > 0) t.set(new Uint8Array(this.buffer, this.byteOffset + ss, n), ts);
   return n > 0 ? n : 0;
 };
