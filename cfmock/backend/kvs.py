@@ -234,7 +234,12 @@ def _encode_token(text: str) -> str:
 
 
 def _decode_token(token: str, error: str) -> str:
+    # Only tokens this module issued: base64 decoding skips characters outside its alphabet, so "!!!" would
+    # otherwise decode to "" and silently restart the listing from the first page.
     try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ServiceError(error, "The pagination token is not valid.") from None
+        text = ""
+    if not text or _encode_token(text) != token:
+        raise ServiceError(error, "The pagination token is not valid.")
+    return text

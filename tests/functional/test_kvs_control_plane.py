@@ -285,6 +285,14 @@ def test_empty_list_omits_items_and_ends_with_an_empty_next_marker(cf: Any) -> N
     assert (listed["Quantity"], listed["MaxItems"], listed["NextMarker"]) == (0, 100, "")
 
 
+@pytest.mark.parametrize("marker", ["!!!", "%%%", "zzzz", "YQ=="])
+def test_a_marker_cfmock_did_not_issue_is_invalid_argument(cf: Any, marker: str) -> None:
+    """Not read as 'from the start': a client looping on a corrupted marker would never end."""
+    new_store(cf, "a")
+    with pytest.raises(cf.exceptions.InvalidArgument):
+        cf.list_key_value_stores(Marker=marker)
+
+
 def test_status_filter(cf: Any) -> None:
     """decisions 34: every store reads READY after its create answer."""
     for name in ("b", "a"):

@@ -386,9 +386,12 @@ def test_max_results_over_50_is_validation_exception(kvs: Any, store: Any, max_r
     assert kvs.list_keys(KvsARN=store.arn, MaxResults=50)["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
-def test_list_keys_with_a_bad_token_is_validation_exception(kvs: Any, store: Any) -> None:
+@pytest.mark.parametrize("token", ["%%% not a token %%%", "!!!", "%%%", "a2V5=="])
+def test_list_keys_with_a_bad_token_is_validation_exception(kvs: Any, store: Any, token: str) -> None:
+    """A token cfmock did not issue is refused, never read as 'from the start' (which can loop a client)."""
+    kvs.put_key(KvsARN=store.arn, Key="key", Value="v", IfMatch=etag_of(kvs, store.arn))
     with pytest.raises(kvs.exceptions.ValidationException):
-        kvs.list_keys(KvsARN=store.arn, NextToken="%%% not a token %%%")
+        kvs.list_keys(KvsARN=store.arn, NextToken=token)
 
 
 # -- UpdateKeys -------------------------------------------------------------------------------------------------------
