@@ -63,6 +63,9 @@ _BUFFER_EXTRAS = re.compile(r"\b(?:read|write)[A-Z]|\b(?:copy|fill|write|indexOf
 _LITERAL = r"""(['"`])([^'"`\\$\n]*)\1\s*[,)]"""
 # `require(` with anything but a single string literal as its argument: the name cannot be read statically.
 _DYNAMIC_REQUIRE = re.compile(r"\brequire\s*\((?!\s*" + _LITERAL + ")")
+# `require` or `globalThis` used as a value (`var r = require;`, `var g = globalThis; g[name]`,
+# `require.call(…)`, `globalThis [name]`): what it reaches cannot be read statically either.
+_ALIASED = re.compile(r"\brequire\b\s*(?:[.;,)\]}=]|$)|\bglobalThis\b(?!\s*\.\s*[A-Za-z_$])", re.M)
 # A use of `format` other than a KVS get() format written as a literal "string" or "json".
 _DYNAMIC_FORMAT = re.compile(r"""\bformat\b(?!['"]?\s*:\s*(['"`])(?:string|json)\1\s*[,}])""")
 # Each use of createHash/createHmac, and the algorithm when a literal is the whole argument.
@@ -112,7 +115,7 @@ def _names_module(code: str, name: str) -> bool:
 def _wanted(code: str, v2: bool) -> set[str]:
     """Scan ``code`` for what it can use. A false positive costs load time, a false negative breaks
     the user's code, so every doubt (a computed module name, a computed global) includes more."""
-    dynamic = _DYNAMIC_REQUIRE.search(code) is not None or "globalThis[" in code
+    dynamic = _DYNAMIC_REQUIRE.search(code) is not None or _ALIASED.search(code) is not None
     wanted: set[str] = set()
     if dynamic or _names_module(code, "crypto"):
         wanted.update(_hash_fragments(code, dynamic))

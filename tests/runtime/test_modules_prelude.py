@@ -117,6 +117,13 @@ _EVERY_V2_MODULE = {"hash", "md5", "sha1", "sha256", "querystring", "cloudfront"
         ("var qs = require( 'querystring' );", V2, {"querystring"}, {"hash", "cloudfront"}),
         ("var qs = require(\n  `querystring`\n);", V2, {"querystring"}, {"hash", "cloudfront"}),
         ("var qs = require('querystring'), c = require(\"crypto\");", V1, {"querystring", "hash"}, set()),
+        # require and globalThis used as values: what they reach is computed too.
+        ("var r = require; var qs = r('querystring');", V2, _EVERY_V2_MODULE, set()),
+        ("var qs = require.call(null, 'querystring');", V1, {"querystring", "hash"}, set()),
+        ("var g = globalThis; var B = g['Buf' + 'fer'];", V2, _EVERY_V2_MODULE, set()),
+        ("var B = globalThis ['Buffer'];", V2, _EVERY_V2_MODULE, set()),
+        ("var B = globalThis.Buffer.from('a');", V2, {"buffer"}, {"hash", "querystring", "cloudfront"}),
+        ("// require a token here\nvar qs = require('querystring');", V2, {"querystring"}, {"hash", "cloudfront"}),
         # A KVS format is "string" or "json" only when written so as the whole value.
         ("import cf from 'cloudfront'; cf.kvs().get(k, {format: 'json' + s})", V2, {"kvs", "buffer"}, set()),
         ("import cf from 'cloudfront'; var o = {}; o.format = f; cf.kvs().get(k, o)", V2, {"kvs", "buffer"}, set()),
