@@ -145,7 +145,10 @@ def run_connection_function(
 
 def load_import_file(text: str) -> dict[str, str]:
     """A KeyValueStore import file (``{"data": [{"key": …, "value": …}]}``) as a dict; duplicates refused."""
-    document = json.loads(text)
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise ValueError("the key value store import file is nested too deeply") from None
     items = document.get("data") if isinstance(document, dict) else None
     if not isinstance(items, list):
         raise ValueError('a key value store import file is {"data": [{"key": ..., "value": ...}, ...]}')

@@ -25,6 +25,8 @@ def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dic
             text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise InvalidEventError(f"the {what} is not JSON-serialisable: {exc}") from None
+        except RecursionError:
+            raise InvalidEventError(f"the {what} is nested too deeply") from None
         raw = text.encode("utf-8", "surrogatepass")
     elif isinstance(payload, bytes | bytearray | memoryview):
         raw = bytes(payload)
@@ -40,6 +42,8 @@ def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dic
         raise InvalidEventError(f"the {what} is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InvalidEventError(f"the {what} is not valid JSON: {exc}") from None
+    except RecursionError:  # small enough for decisions 23, but deeper than Python's parser goes
+        raise InvalidEventError(f"the {what} is nested too deeply") from None
     if not isinstance(value, dict):
         raise InvalidEventError(f"the {what} must be a JSON object")
     return value

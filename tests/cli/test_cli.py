@@ -223,8 +223,14 @@ def test_missing_kvs_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 @pytest.mark.parametrize(
     "event",
-    ["not json", "[1, 2]", '{"context": {"eventType": "viewer-request"}}', json.dumps({**EVENT, "pad": "x" * 41_000})],
-    ids=["non-json", "array", "no-request", "too-big"],
+    [
+        "not json",
+        "[1, 2]",
+        '{"context": {"eventType": "viewer-request"}}',
+        json.dumps({**EVENT, "pad": "x" * 41_000}),
+        json.dumps(EVENT)[:-1] + ', "deep": ' + '{"a":' * 5000 + "1" + "}" * 5000 + "}",  # 30 KB, within the limit
+    ],
+    ids=["non-json", "array", "no-request", "too-big", "too-deep"],
 )
 def test_invalid_event_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], event: str) -> None:
     status, out, err = cli(capsys, write(tmp_path, "f.js", REDIRECT), "--event", write(tmp_path, "e.json", event))
@@ -241,8 +247,13 @@ def test_invalid_connection_object_exits_2(tmp_path: Path, capsys: pytest.Captur
 
 @pytest.mark.parametrize(
     "content",
-    ["not json", '{"data": 5}', '{"data": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}'],
-    ids=["non-json", "not-a-list", "duplicate-key"],
+    [
+        "not json",
+        '{"data": 5}',
+        '{"data": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}',
+        '{"data": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+    ids=["non-json", "not-a-list", "duplicate-key", "too-deep"],
 )
 def test_invalid_kvs_import_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> None:
     """A bad --kvs file is bad input (exit 2, one ``cfmock: invalid input: …`` line), not a traceback."""

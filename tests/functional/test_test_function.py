@@ -746,8 +746,15 @@ def padded_event(size: int) -> bytes:
 
 @pytest.mark.parametrize(
     "event",
-    [b"not json", b"[1, 2, 3]", b'"a string"', b"", padded_event(40_961)],
-    ids=["non-json", "array", "string", "empty", "40961-bytes"],
+    [
+        b"not json",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"",
+        padded_event(40_961),
+        b'{"request": {}, "x": ' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b"}",  # not TestFunctionFailed (500)
+    ],
+    ids=["non-json", "array", "string", "empty", "40961-bytes", "nested-too-deeply"],
 )
 def test_bad_events_are_invalid_argument_400(cf: Any, event: bytes) -> None:
     create(cf)

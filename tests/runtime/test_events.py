@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cfmock.runtime import InvalidEventError, run_viewer_function
+from cfmock.runtime import InvalidEventError, run_connection_function, run_viewer_function
 from cfmock.runtime.events import normalise_viewer_event, shape_output
 
 MINIMAL = {
@@ -91,6 +91,28 @@ def test_invalid_events_raise(payload: Any) -> None:
         normalise_viewer_event(payload)
     with pytest.raises(InvalidEventError):
         run_viewer_function("function handler(event) { return event.request; }", payload)
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"request": {}, "x": ' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b"}",  # 30 KB: within decisions 23
+        {"request": {}, "x": _nested(5000)},
+    ],
+    ids=["text", "mapping"],
+)
+def test_an_event_nested_deeper_than_the_parser_goes_is_invalid_not_a_crash(payload: Any) -> None:
+    with pytest.raises(InvalidEventError, match="nested too deeply"):
+        run_viewer_function("function handler(event) { return event.request; }", payload)
+    with pytest.raises(InvalidEventError, match="nested too deeply"):
+        run_connection_function("function connectionHandler(c) { c.allow(); }", payload)
 
 
 def test_event_at_the_size_limit_is_accepted() -> None:
