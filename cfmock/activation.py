@@ -113,6 +113,8 @@ class CloudFrontMock:
                 f"mock_cloudfront_functions can decorate functions, coroutine functions and unittest.TestCase "
                 f"subclasses, not the class {target.__qualname__}"
             )
+        if isinstance(target, staticmethod | classmethod):  # either order of the two decorators works
+            return type(target)(self(target.__func__))
         if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
             raise TypeError(
                 f"mock_cloudfront_functions cannot decorate the generator function {target.__qualname__}: the "
@@ -131,10 +133,19 @@ class CloudFrontMock:
             @wrapt.decorator
             def run_sync(wrapped: Any, _instance: Any, args: Any, kwargs: Any) -> Any:
                 with self._for_call():
-                    return wrapped(*args, **kwargs)
+                    result = wrapped(*args, **kwargs)
+                if inspect.iscoroutine(result):
+                    # Not a coroutine function, yet it returned a coroutine (an object with an async __call__,
+                    # a wrapper): its body runs when awaited, so the mock must be active then, not just now.
+                    return self._mocked(result)
+                return result
 
             return run_sync(target)
         raise TypeError(f"mock_cloudfront_functions cannot decorate {target!r}: it is not callable")
+
+    async def _mocked(self, coroutine: Any) -> Any:
+        async with self._for_call():
+            return await coroutine
 
     def _for_call(self) -> CloudFrontMock:
         """The activation for one call of a decorated function: this one, or, when a call is already running
@@ -145,16 +156,19 @@ class CloudFrontMock:
         return CloudFrontMock(self.options, explicit=self._explicit)
 
     def _decorate_test_case(self, cls: type[T]) -> type[T]:
-        original_set_up = cls.setUp  # type: ignore[attr-defined]
+        import functools
+
+        original_run = cls.run  # type: ignore[attr-defined]
         activation = self
 
-        def setUp(test: Any) -> None:
-            # A fresh state per test; cleanups run even when setUp fails.
-            activation.start()
-            test.addCleanup(activation.stop)
-            original_set_up(test)
+        @functools.wraps(original_run)
+        def run(test: Any, result: Any = None) -> Any:
+            # Around the whole test (setUp, the test, tearDown, cleanups), with a fresh state per test. Wrapping
+            # run rather than setUp keeps subclasses that override setUp without super() mocked too.
+            with activation._for_call():
+                return original_run(test, result)
 
-        cls.setUp = setUp  # type: ignore[attr-defined]
+        cls.run = run  # type: ignore[attr-defined]
         return cls
 
     # -- state ----------------------------------------------------------------------------------------

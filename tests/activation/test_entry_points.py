@@ -214,6 +214,94 @@ def test_decorated_test_case_cleans_up_when_set_up_fails() -> None:
     assert not is_active()
 
 
+def test_a_subclass_overriding_set_up_without_super_still_runs_mocked() -> None:
+    """The decorator wraps each test's run, so no setUp of a subclass can leave its tests unmocked."""
+    events: list[Any] = []
+
+    @mock_cloudfront_functions
+    class Base(unittest.TestCase):
+        def test_inherited(self) -> None:
+            events.append((type(self).__name__, "inherited", is_active(), listed_names(boto3.client("cloudfront"))))
+
+    class Sub(Base):
+        def setUp(self) -> None:  # no super().setUp()
+            events.append(("Sub", "setUp", is_active()))
+            create(boto3.client("cloudfront"), "from-sub-setup")
+
+        def tearDown(self) -> None:
+            events.append(("Sub", "tearDown", is_active()))
+
+    result = run_tests(Sub)
+    assert result.wasSuccessful(), describe_failures(result)
+    assert events == [
+        ("Sub", "setUp", True),
+        ("Sub", "inherited", True, ["from-sub-setup"]),
+        ("Sub", "tearDown", True),
+    ]
+    assert not is_active()
+
+
+def test_one_activation_may_decorate_a_test_case_and_its_subclass() -> None:
+    seen: list[bool] = []
+    activation = mock_cloudfront_functions()
+
+    @activation
+    class Base(unittest.TestCase):
+        def test_base(self) -> None:
+            seen.append(is_active())
+
+    @activation
+    class Sub(Base):
+        def test_sub(self) -> None:
+            seen.append(is_active())
+
+    result = run_tests(Sub)
+    assert result.wasSuccessful(), describe_failures(result)
+    assert seen == [True, True]
+    assert not is_active()
+
+
+class _AsyncCallable:
+    async def __call__(self) -> list[str]:
+        await asyncio.sleep(0)
+        return listed_names(boto3.client("cloudfront"))
+
+
+class _Methods:
+    @mock_cloudfront_functions
+    @staticmethod
+    async def static_first() -> bool:
+        await asyncio.sleep(0)
+        return is_active()
+
+    @staticmethod
+    @mock_cloudfront_functions
+    async def static_second() -> bool:
+        return is_active()
+
+    @mock_cloudfront_functions
+    @classmethod
+    async def class_first(cls) -> tuple[str, bool]:
+        await asyncio.sleep(0)
+        return cls.__name__, is_active()
+
+    @mock_cloudfront_functions
+    @classmethod
+    def class_sync(cls) -> tuple[str, bool]:
+        return cls.__name__, is_active()
+
+
+def test_a_decorated_callable_returning_a_coroutine_runs_its_body_mocked() -> None:
+    """Before, only coroutine functions were seen as async: these bodies ran unmocked (one reached AWS)."""
+    assert asyncio.run(mock_cloudfront_functions(_AsyncCallable())()) == []
+    assert asyncio.run(_Methods.static_first()) is True
+    assert asyncio.run(_Methods.static_second()) is True
+    assert asyncio.run(_Methods.class_first()) == ("_Methods", True)
+    assert asyncio.run(_Methods().class_first()) == ("_Methods", True)
+    assert _Methods.class_sync() == ("_Methods", True)
+    assert not is_active()
+
+
 # -- with / async with / start-stop ---------------------------------------------------------------------
 
 
