@@ -36,6 +36,7 @@ class CloudFrontMock:
             explicit = frozenset(f.name for f in dataclasses.fields(MockOptions)) if options else frozenset()
         self._explicit = explicit
         self._state: Any = None
+        self._stop_pending = False  # stopped while activations inside it were still running
 
     # -- start / stop ---------------------------------------------------------------------------------
 
@@ -73,11 +74,44 @@ class CloudFrontMock:
             if self._state is None:
                 raise RuntimeError("this cfmock activation is not started")
             if _stack[-1] is not self:
-                raise RuntimeError("cfmock activations must be stopped innermost first")
+                # Another thread or task is still inside (or a start() was never stopped): end when they do,
+                # so that an overlap cannot leave the mock installed for the rest of the process.
+                self._stop_pending = True
+                raise RuntimeError(
+                    "cfmock activations must be stopped innermost first; this one stops when the activations "
+                    "started inside it have stopped"
+                )
             _stack.pop()
             self._state = None
+            while _stack and _stack[-1]._stop_pending:
+                _stack.pop()._end()
             if not _stack:
                 interception.uninstall()
+
+    def _end(self) -> None:
+        self._state = None
+        self._stop_pending = False
+
+    def _stop_with_inner(self) -> int:
+        """Stop this activation and every one started inside it; returns how many of those there were.
+
+        For the end of a test (pytest fixture, unittest mixin): whatever the test left started must not carry
+        its state, or the mock itself, into the next test."""
+        from cfmock import interception
+
+        with _stack_lock:
+            if self._state is None or self not in _stack:
+                return 0
+            index = _stack.index(self)
+            inner = len(_stack) - index - 1
+            for activation in _stack[index:]:
+                activation._end()
+            del _stack[index:]
+            while _stack and _stack[-1]._stop_pending:
+                _stack.pop()._end()
+            if not _stack:
+                interception.uninstall()
+            return inner
 
     def __enter__(self) -> CloudFrontMock:
         return self.start()
@@ -165,8 +199,12 @@ class CloudFrontMock:
         def run(test: Any, result: Any = None) -> Any:
             # Around the whole test (setUp, the test, tearDown, cleanups), with a fresh state per test. Wrapping
             # run rather than setUp keeps subclasses that override setUp without super() mocked too.
-            with activation._for_call():
+            mock = activation._for_call().start()
+            test.addCleanup(end_of_test, mock)  # the first cleanup runs last; a leak is reported as an error
+            try:
                 return original_run(test, result)
+            finally:
+                mock._stop_with_inner()  # a skipped test runs no cleanups
 
         cls.run = run  # type: ignore[attr-defined]
         return cls
@@ -256,3 +294,16 @@ def mock_cloudfront_functions(target: Any = None, /, **options: Any) -> Any:
     if options:
         raise TypeError("pass either a target to decorate or options, not both")
     return activation(target)
+
+
+def end_of_test(mock: CloudFrontMock) -> None:
+    """Stop a test's activation and whatever the test left started inside it (pytest fixture, unittest).
+
+    The leftovers are stopped too, so nothing carries into the next test, and reported, since they are a bug
+    in the test."""
+    left = mock._stop_with_inner()
+    if left:
+        raise RuntimeError(
+            f"the test left {left} cfmock activation(s) started; they were stopped with the test's own, so "
+            "nothing carries into the next test"
+        )

@@ -36,10 +36,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def cloudfront_functions(request: pytest.FixtureRequest) -> Iterator[CloudFrontMock]:
     """An active CloudFront mock with fresh state; options come from the test's marker, if any."""
-    from cfmock.activation import mock_cloudfront_functions
+    from cfmock.activation import end_of_test, mock_cloudfront_functions
 
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None and marker.args:
         raise TypeError(f"@pytest.mark.{MARKER} takes keyword options only, got {marker.args!r}")
-    with mock_cloudfront_functions(**(marker.kwargs if marker is not None else {})) as mock:
+    mock = mock_cloudfront_functions(**(marker.kwargs if marker is not None else {})).start()
+    try:
         yield mock
+    finally:
+        end_of_test(mock)

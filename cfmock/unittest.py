@@ -5,7 +5,7 @@ from __future__ import annotations
 import unittest
 from typing import Any, ClassVar
 
-from cfmock.activation import CloudFrontMock, mock_cloudfront_functions
+from cfmock.activation import CloudFrontMock, end_of_test, mock_cloudfront_functions
 
 
 class CloudFrontFunctionsTestCase(unittest.TestCase):
@@ -22,4 +22,4 @@ class CloudFrontFunctionsTestCase(unittest.TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.cloudfront = mock_cloudfront_functions(**self.cloudfront_options).start()
-        self.addCleanup(self.cloudfront.stop)
+        self.addCleanup(end_of_test, self.cloudfront)

@@ -90,6 +90,28 @@ def test_the_fixture_is_deactivated_after_a_failing_test(pytester: pytest.Pytest
     result.assert_outcomes(passed=1, failed=1)
 
 
+def test_a_start_the_test_never_stops_does_not_leak_into_the_next_test(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+        from cfmock import mock_cloudfront_functions
+
+        def test_leaks(cloudfront_functions):
+            mock_cloudfront_functions().start()  # never stopped
+            create("leaked")
+
+        def test_next_starts_empty(cloudfront_functions):
+            assert list(cloudfront_functions.functions) == []
+
+        def test_then_nothing_is_mocked():
+            assert not active()
+        """,
+    )
+    # The leak is reported at the leaking test's teardown, and cleaned up.
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*the test left 1 cfmock activation(s) started*"])
+
+
 def test_marker_options_reach_the_mock(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,

@@ -175,3 +175,32 @@ def test_a_test_case_running_inside_an_outer_activation_shares_its_state() -> No
         assert outer.active and active()  # the test's cleanup did not deactivate the outer mock
         assert sorted(outer.functions) == ["outer"]
     assert not active()
+
+
+def test_a_start_the_test_never_stops_is_reported_and_does_not_leak() -> None:
+    from cfmock import mock_cloudfront_functions
+
+    seen: list[Any] = []
+
+    class Mixin(CloudFrontFunctionsTestCase):
+        def test_a_leaks(self) -> None:
+            mock_cloudfront_functions().start()  # never stopped
+            create("leaked")
+
+        def test_b_next(self) -> None:
+            seen.append(sorted(self.cloudfront.functions))
+
+    @mock_cloudfront_functions
+    class Decorated(unittest.TestCase):
+        def test_a_leaks(self) -> None:
+            mock_cloudfront_functions().start()
+
+        def test_b_next(self) -> None:
+            seen.append(active())
+
+    result = run_tests(Mixin, Decorated)
+    assert result.testsRun == 4
+    assert len(result.errors) == 2 and not result.failures
+    assert all("the test left 1 cfmock activation(s) started" in text for _, text in result.errors)
+    assert seen == [[], True]
+    assert not active()
