@@ -22,3 +22,7 @@ class UnsupportedOperationError(CfmockError, NotImplementedError):
             "(either nesting order works)."
         )
         super().__init__(message)
+        self._detail = detail
+
+    def __reduce__(self) -> tuple[type[UnsupportedOperationError], tuple[str, str | None]]:
+        return type(self), (self.operation, self._detail)  # so it crosses processes (pickle) unchanged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 import socket
 import subprocess
 import sys
@@ -97,6 +98,8 @@ def test_a_full_lifecycle_opens_no_socket(connections: list[Any]) -> None:
         assert not isinstance(error, botocore.exceptions.BotoCoreError)
         assert error.operation == "ListDistributions"
         assert "ListDistributions" in str(error) and "moto" in str(error)
+        copied = pickle.loads(pickle.dumps(error))  # e.g. reported from a worker process
+        assert (type(copied), copied.operation, str(copied)) == (type(error), error.operation, str(error))
 
         client.delete_function(Name="f", IfMatch=ETAG_V2)
         with pytest.raises(client.exceptions.NoSuchFunctionExists):

@@ -71,3 +71,19 @@ def test_demo_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> No
     run_demo(lines.append)
     assert attempts == []
     check_tour("\n".join(lines))
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`cfmock demo | head -1`: a closed pipe ends the tour quietly with 141 (128 + SIGPIPE), as other tools do."""
+    import os
+
+    reader, writer = os.pipe()
+    with subprocess.Popen(
+        [sys.executable, "-m", "cfmock", "demo"], stdout=writer, stderr=subprocess.PIPE, cwd=tmp_path
+    ) as process:
+        os.close(writer)
+        with os.fdopen(reader, "rb") as pipe:
+            assert pipe.readline().startswith(b"cfmock demo")
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 141
+    assert err == b""
