@@ -68,8 +68,6 @@ class CloudFrontMock:
         return self
 
     def stop(self) -> None:
-        from cfmock import interception
-
         with _stack_lock:
             if self._state is None:
                 raise RuntimeError("this cfmock activation is not started")
@@ -81,12 +79,13 @@ class CloudFrontMock:
                     "cfmock activations must be stopped innermost first; this one stops when the activations "
                     "started inside it have stopped"
                 )
+            state = self._state
             _stack.pop()
             self._state = None
             while _stack and _stack[-1]._stop_pending:
                 _stack.pop()._end()
             if not _stack:
-                interception.uninstall()
+                _discard(state)
 
     def _end(self) -> None:
         self._state = None
@@ -97,11 +96,10 @@ class CloudFrontMock:
 
         For the end of a test (pytest fixture, unittest mixin): whatever the test left started must not carry
         its state, or the mock itself, into the next test."""
-        from cfmock import interception
-
         with _stack_lock:
             if self._state is None or self not in _stack:
                 return 0
+            state = self._state
             index = _stack.index(self)
             inner = len(_stack) - index - 1
             for activation in _stack[index:]:
@@ -110,7 +108,7 @@ class CloudFrontMock:
             while _stack and _stack[-1]._stop_pending:
                 _stack.pop()._end()
             if not _stack:
-                interception.uninstall()
+                _discard(state)
             return inner
 
     def __enter__(self) -> CloudFrontMock:
@@ -294,6 +292,14 @@ def mock_cloudfront_functions(target: Any = None, /, **options: Any) -> Any:
     if options:
         raise TypeError("pass either a target to decorate or options, not both")
     return activation(target)
+
+
+def _discard(state: Any) -> None:
+    """The outermost activation ended: remove every patch, and refuse later writes through old views."""
+    from cfmock import interception
+
+    state.backend.ended = True
+    interception.uninstall()
 
 
 def end_of_test(mock: CloudFrontMock) -> None:

@@ -13,6 +13,13 @@ from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource, u
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9-_]{1,64}")  # the model's pattern for function and store names
 
 
+def _writable(backend: Any) -> Any:
+    """The backend's lock, for a write through a view; refused once the mock has ended (it would go nowhere)."""
+    if backend.ended:
+        raise RuntimeError("this cfmock activation has ended and its state was discarded: nothing can be written")
+    return backend.lock
+
+
 def _check_name(name: str, noun: str) -> None:
     if not NAME_PATTERN.fullmatch(name):
         raise ValueError(f"invalid {noun} name {name!r}: names are 1-64 characters of [a-zA-Z0-9-_]")
@@ -64,7 +71,7 @@ class StagedView(Mapping[str, StagedResource]):
                 "Items": [{"KeyValueStoreARN": key_value_store_arn}],
             }
         raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)
-        with self._backend.lock:
+        with _writable(self._backend):
             resource = self._registry.create(name, config, raw)
             if publish:
                 self._registry.publish(resource, resource.etag)
@@ -72,7 +79,7 @@ class StagedView(Mapping[str, StagedResource]):
 
     def publish(self, name: str) -> StagedResource:
         """Copy DEVELOPMENT to LIVE, as PublishFunction would."""
-        with self._backend.lock:
+        with _writable(self._backend):
             resource = self[name]
             return self._registry.publish(resource, resource.etag)
 
@@ -155,11 +162,11 @@ class KeyValueStoreHandle:
 
     def update(self, items: Mapping[str, str]) -> None:
         """Put several keys at once (the store's quotas apply)."""
-        with self._backend.lock:
+        with _writable(self._backend):
             self._store.apply(dict(items), [], utc_now)
 
     def delete(self, key: str) -> None:
-        with self._backend.lock:
+        with _writable(self._backend):
             if key not in self._store.data:
                 raise KeyError(key)
             self._store.apply({}, [key], utc_now)
@@ -197,7 +204,7 @@ class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
 
     def create(self, name: str, *, comment: str = "", data: Mapping[str, str] | None = None) -> KeyValueStoreHandle:
         _check_name(name, "key value store")
-        with self._backend.lock:
+        with _writable(self._backend):
             registry = self._backend.key_value_stores
             handle = KeyValueStoreHandle(self._backend, registry.provisioned(registry.create(name, comment)))
         if data:

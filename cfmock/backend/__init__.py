@@ -29,6 +29,7 @@ class CloudFrontBackend:
     def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID, clock: Clock = utc_now) -> None:
         self.account_id = account_id
         self.lock = threading.RLock()
+        self.ended = False  # set when the outermost activation stops: the state is discarded
         self.functions: StagedRegistry = function_registry(account_id, clock)
         self.connection_functions: StagedRegistry = connection_function_registry(account_id, clock)
         self.key_value_stores = KeyValueStoreRegistry(account_id, clock, in_use=self.store_in_use)

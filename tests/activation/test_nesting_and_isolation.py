@@ -416,3 +416,29 @@ def test_explicit_credentials_of_a_client_made_during_activation_are_kept() -> N
         client = boto3.client("cloudfront", aws_access_key_id="explicit", aws_secret_access_key="secret")
         frozen = client._request_signer._credentials.get_frozen_credentials()
         assert frozen.access_key == "explicit"
+
+
+def test_views_kept_after_the_mock_ends_refuse_writes() -> None:
+    """Writes through a view of a discarded state would go nowhere: an error, not silence. Reads still work."""
+    with mock_cloudfront_functions() as mock:
+        functions, stores = mock.functions, mock.key_value_stores
+        store = stores.create("s", data={"a": "1"})
+        functions.create("f", "var x = 1;")
+        with mock_cloudfront_functions():
+            pass  # an inner activation ending discards nothing
+        store.put("b", "2")
+    writes = [
+        lambda: functions.create("g", "var y = 1;"),
+        lambda: functions.publish("f"),
+        lambda: store.put("c", "3"),
+        lambda: store.update({"c": "3"}),
+        lambda: store.delete("a"),
+        lambda: store.load_import_file({"data": []}),
+        lambda: stores.create("t"),
+    ]
+    for write in writes:
+        with pytest.raises(RuntimeError, match="has ended"):
+            write()
+    assert list(functions) == ["f"] and store.data == {"a": "1", "b": "2"}
+    with mock_cloudfront_functions() as fresh:  # a new activation is unaffected
+        fresh.key_value_stores.create("s").put("k", "v")
