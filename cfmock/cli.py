@@ -28,8 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cfmock.demo import run_demo
 
             run_demo()
-            return 0
-        return run_file(args)
+            status = 0
+        else:
+            status = run_file(args)
+        sys.stdout.flush()  # a reader that left shows here, in the handler below, not at interpreter exit
+        return status
     except KeyboardInterrupt:  # Ctrl-C stops a running function at once; no traceback for it
         print("cfmock: interrupted", file=sys.stderr)
         return 130

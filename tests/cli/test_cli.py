@@ -308,3 +308,19 @@ def test_python_m_cfmock_run_in_a_subprocess(tmp_path: Path) -> None:
     assert bad.returncode == 1, bad.stderr
     assert PREFIX + "Error: thrown error" in bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_run_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """A short output is written only when flushed: that must happen inside the CLI, not at interpreter exit."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    code, event = write(tmp_path, "f.js", REDIRECT), write(tmp_path, "e.json", EVENT)
+    with subprocess.Popen(
+        [sys.executable, "-m", "cfmock", "run", code, "--event", event],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # a pipe is block-buffered then
+    ) as process:
+        os.close(writer)
+        _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (141, b"")
