@@ -5,19 +5,34 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+from cfmock.backend.errors import ServiceError
 from cfmock.backend.kvs import KeyValueStore
 from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource, utc_now
 
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9-_]{1,64}")  # the model's pattern for function and store names
+MAX_STORE_COMMENT_CHARS = 128  # the model's maximum for a key value store's Comment
 
 
-def _writable(backend: Any) -> Any:
-    """The backend's lock, for a write through a view; refused once the mock has ended (it would go nowhere)."""
+@contextmanager
+def _writable(backend: Any) -> Iterator[None]:
+    """Hold the backend's lock for a write through a view. Refused once the mock has ended (it would go nowhere);
+    a rule the API enforces with an AWS error is a ``ValueError`` here, naming that error."""
     if backend.ended:
         raise RuntimeError("this cfmock activation has ended and its state was discarded: nothing can be written")
-    return backend.lock
+    with backend.lock:
+        try:
+            yield
+        except ServiceError as error:
+            raise ValueError(f"{error.code}: {error.message}") from None
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
 
 
 def _check_name(name: str, noun: str) -> None:
@@ -62,6 +77,8 @@ class StagedView(Mapping[str, StagedResource]):
     ) -> StagedResource:
         """Create (and optionally publish) one, as CreateFunction/CreateConnectionFunction would."""
         _check_name(name, self._noun)
+        if not isinstance(code, str | bytes | bytearray | memoryview):
+            raise TypeError(f"the code must be str or bytes, not {type(code).__name__}")
         if not code:
             raise ValueError("the code must not be empty (the API's minimum length is 1)")
         config: dict[str, Any] = {"Comment": comment, "Runtime": runtime}
@@ -161,20 +178,33 @@ class KeyValueStoreHandle:
         self.update({key: value})
 
     def update(self, items: Mapping[str, str]) -> None:
-        """Put several keys at once (the store's quotas apply)."""
+        """Put several keys at once, all or nothing (the store's quotas apply). Nothing to put changes nothing,
+        not even the ETag (the API has no empty write)."""
+        puts = {_text(key, "a key"): _text(value, "a value") for key, value in dict(items).items()}
+        if "" in puts:
+            raise ValueError("keys must not be empty (the API's minimum length is 1)")
         with _writable(self._backend):
-            self._store.apply(dict(items), [], utc_now)
+            self._check_live()
+            if puts:
+                self._store.apply(puts, [], utc_now)
 
     def delete(self, key: str) -> None:
         with _writable(self._backend):
+            self._check_live()
             if key not in self._store.data:
                 raise KeyError(key)
             self._store.apply({}, [key], utc_now)
+
+    def _check_live(self) -> None:
+        if not self._backend.key_value_stores.holds(self._store):
+            raise RuntimeError(f"the key value store {self.name!r} was deleted: its handle cannot write any more")
 
     def load_import_file(self, document: str | Mapping[str, Any]) -> None:
         """Load the documented import-file JSON: ``{"data": [{"key": …, "value": …}]}``."""
         from cfmock.runner import load_import_file
 
+        if isinstance(document, bytes | bytearray):
+            document = bytes(document).decode("utf-8")
         text = document if isinstance(document, str) else json.dumps(document)
         self.update(load_import_file(text))
 
@@ -203,10 +233,16 @@ class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
         return len(self._backend.key_value_stores)
 
     def create(self, name: str, *, comment: str = "", data: Mapping[str, str] | None = None) -> KeyValueStoreHandle:
+        """Create a store (with ``data``, all or nothing), as CreateKeyValueStore and then PutKey would."""
         _check_name(name, "key value store")
+        if len(_text(comment, "the comment")) > MAX_STORE_COMMENT_CHARS:
+            raise ValueError(f"the comment is longer than {MAX_STORE_COMMENT_CHARS} characters (the model's maximum)")
         with _writable(self._backend):
             registry = self._backend.key_value_stores
             handle = KeyValueStoreHandle(self._backend, registry.provisioned(registry.create(name, comment)))
-        if data:
-            handle.update(data)
+            try:
+                handle.update(data or {})
+            except BaseException:
+                registry.remove(handle._store)  # the data broke a rule: no half-made store stays behind
+                raise
         return handle

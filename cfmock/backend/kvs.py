@@ -202,6 +202,14 @@ class KeyValueStoreRegistry:
             raise ServiceError("ResourceNotFoundException", f"The key value store {arn} was not found.")
         return store
 
+    def holds(self, store: KeyValueStore) -> bool:
+        return self._stores.get(store.name) is store
+
+    def remove(self, store: KeyValueStore) -> None:
+        """Drop a store without the API's checks (for seeding that failed half-way)."""
+        if self.holds(store):
+            del self._stores[store.name]
+
     def exists(self, arn: str) -> bool:
         return any(s.arn == arn for s in self._stores.values())
 
