@@ -136,7 +136,8 @@ def bench_operation(name: str, call: Callable[[Any, int], Any], setup: Callable[
             fn()
         return (time.perf_counter() - start) / args.inner
 
-    # Every round times each contestant once, so all get the same share of a shared machine's noisy periods.
+    # Every round times each contestant once (moto only in the first third of the rounds), so all get the same
+    # share of a shared machine's noisy periods.
     # moto cannot run inside cfmock's activation (cfmock would answer its client), so each round enters and
     # leaves both mocks; setting up state is outside the timed batches.
     samples: dict[str, list[float]] = {"cfmock": [], "faithful floor": [], "botocore Stubber": [], "moto": []}
