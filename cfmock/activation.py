@@ -79,13 +79,7 @@ class CloudFrontMock:
                     "cfmock activations must be stopped innermost first; this one stops when the activations "
                     "started inside it have stopped"
                 )
-            state = self._state
-            _stack.pop()
-            self._state = None
-            while _stack and _stack[-1]._stop_pending:
-                _stack.pop()._end()
-            if not _stack:
-                _discard(state)
+            self._stop_with_inner()  # innermost: nothing inside it, so this stops just this one
 
     def _end(self) -> None:
         self._state = None
@@ -96,7 +90,7 @@ class CloudFrontMock:
 
         For the end of a test (pytest fixture, unittest mixin): whatever the test left started must not carry
         its state, or the mock itself, into the next test."""
-        with _stack_lock:
+        with _stack_lock:  # reentrant: stop() calls this while holding it
             if self._state is None or self not in _stack:
                 return 0
             state = self._state

@@ -59,8 +59,10 @@ _TEXT_DIGESTS = frozenset({"hex", "base64", "base64url"})
 # Names of Buffer methods that live in bufferext.js rather than buffer.js.
 _BUFFER_EXTRAS = re.compile(r"\b(?:read|write)[A-Z]|\b(?:copy|fill|write|indexOf|lastIndexOf|includes|swap\d\d)\b")
 
-# A string literal with nothing computed in it (no escape, no `${}`), then the end of the argument.
-_LITERAL = r"""(['"`])([^'"`\\$\n]*)\1\s*[,)]"""
+# A string literal with nothing computed in it (no escape, no `${}`)...
+_PLAIN_STRING = r"""(['"`])([^'"`\\$\n]*)\1"""
+# ...that is the whole argument: the end of the argument follows.
+_LITERAL = _PLAIN_STRING + r"\s*[,)]"
 # `require(` with anything but a single string literal as its argument: the name cannot be read statically.
 _DYNAMIC_REQUIRE = re.compile(r"\brequire\s*\((?!\s*" + _LITERAL + ")")
 # `require` or `globalThis` used as a value (`var r = require;`, `var g = globalThis; g[name]`,
@@ -83,8 +85,8 @@ _ARG_TOKEN = re.compile(
 )
 # How far _call_arguments() reads: real arguments are short, and this bounds the scan of nested calls.
 _MAX_ARG_TOKENS = 200
-# A whole argument that is a plain string literal.
-_LITERAL_ARG = re.compile(r"""(['"`])[^'"`\\$\n]*\1""")
+# A whole argument that is a plain string literal (used with fullmatch).
+_LITERAL_ARG = re.compile(_PLAIN_STRING)
 
 
 def module_prelude(code: str, runtime: str) -> str:
