@@ -145,8 +145,9 @@ def test_compile_keeps_non_ascii_text(access: native.Native) -> None:
     assert ctx.get("word") == "héllo – ✓ 😀"
 
 
-def test_cached_returns_the_same_bytes_and_compiles_once() -> None:
-    fresh = native.Native(_quickjs.__file__)  # its own cache: the process-wide one stays as it is
+def counting_native() -> tuple[native.Native, list[str]]:
+    """A Native with its own cache (the process-wide one stays as it is), and the sources it compiles."""
+    fresh = native.Native(_quickjs.__file__)
     calls: list[str] = []
     compile_ = fresh.compile
 
@@ -155,6 +156,11 @@ def test_cached_returns_the_same_bytes_and_compiles_once() -> None:
         return compile_(ctx, source)
 
     fresh.compile = counting  # type: ignore[method-assign]
+    return fresh, calls
+
+
+def test_cached_returns_the_same_bytes_and_compiles_once() -> None:
+    fresh, calls = counting_native()
     ctx = quickjs.Context()
     first = fresh.cached(ctx, "var cachedOnce = 1;")
     assert isinstance(first, bytes)
@@ -165,15 +171,7 @@ def test_cached_returns_the_same_bytes_and_compiles_once() -> None:
 
 
 def test_cached_evicts_the_least_recently_used_after_256_sources() -> None:
-    fresh = native.Native(_quickjs.__file__)
-    calls: list[str] = []
-    compile_ = fresh.compile
-
-    def counting(ctx: quickjs.Context, source: str) -> bytes | None:
-        calls.append(source)
-        return compile_(ctx, source)
-
-    fresh.compile = counting  # type: ignore[method-assign]
+    fresh, calls = counting_native()
     ctx = quickjs.Context()
     sources = [f"var v{i} = {i};" for i in range(257)]
     first = fresh.cached(ctx, sources[0])
