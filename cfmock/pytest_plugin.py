@@ -2,7 +2,8 @@
 
 Fixture ``cloudfront_functions`` yields an active :class:`cfmock.CloudFrontMock`; the marker
 ``@pytest.mark.cloudfront_functions(**options)`` sets its options and activates it for the test even
-when the test does not ask for the fixture. Loading the plugin imports nothing heavy.
+when the test does not ask for the fixture. ``--cfmock-update`` makes ``FunctionCase.check()`` (see
+:func:`cfmock.function_cases`) write the expected files. Loading the plugin imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -18,12 +19,29 @@ if TYPE_CHECKING:
 MARKER = "cloudfront_functions"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("cfmock").addoption(
+        "--cfmock-update",
+        action="store_true",
+        help="cfmock.function_cases: write each case's NAME.expected.json from the actual result",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    from cfmock import cases  # light: the case logic itself loads the engine only when a case runs
+
+    cases._pytest_update_requested = bool(config.getoption("cfmock_update", False))
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): run the test with cfmock's CloudFront mock active "
         "(options as for cfmock.mock_cloudfront_functions).",
     )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from cfmock import cases
+
+    cases._pytest_update_requested = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
