@@ -62,10 +62,8 @@ class FunctionUnderTest:
         from cfmock.runner import run_connection_function, run_function
         from cfmock.runtime import ERROR_PREFIX
 
-        if self.connection:
-            result: Any = run_connection_function(self.code, event_text, runtime=self.runtime, kvs=self.kvs)
-        else:
-            result = run_function(self.code, event_text, runtime=self.runtime, kvs=self.kvs)
+        run = run_connection_function if self.connection else run_function
+        result: Any = run(self.code, event_text, runtime=self.runtime, kvs=self.kvs, now=self.now)
         error = result.error_message or None
         if error is not None and error.startswith(ERROR_PREFIX):
             error = error[len(ERROR_PREFIX) :]
@@ -281,15 +279,26 @@ def _store(kvs: Mapping[str, str] | str | Path | None) -> Mapping[str, str] | No
 
 
 def parse_now(text: str) -> datetime:
-    """An ISO 8601 time (``2025-01-01T12:00:00Z``) for the function's clock; no offset means UTC."""
+    """An ISO 8601 time (``2025-01-01T12:00:00Z``) for the function's clock (decisions 45); no offset means UTC."""
     from datetime import UTC
+
+    from cfmock.runtime.clock import start_time_ms
 
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise CasesError(f"invalid time {text!r}: give an ISO 8601 time such as 2025-01-01T12:00:00Z") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    try:
+        start_time_ms(moment)
+    except ValueError as error:
+        raise CasesError(str(error)) from None
+    return moment
 
 
 def _clock(now: datetime | str | None) -> datetime | None:
-    return parse_now(now) if isinstance(now, str) else now
+    if isinstance(now, str):
+        return parse_now(now)
+    if now is not None and not isinstance(now, datetime):
+        raise TypeError(f"now must be a datetime or an ISO 8601 str, not {type(now).__name__}")
+    return now

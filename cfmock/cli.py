@@ -58,7 +58,7 @@ def run_file(args: argparse.Namespace) -> int:
         code = args.file.read_text(encoding="utf-8")
         event = _event_text(args.event)
         kvs = _load_kvs(args.kvs) if args.kvs else None
-        _now = parse_now(args.now) if args.now is not None else None
+        now = parse_now(args.now) if args.now is not None else None
     except (CasesError, EventArgumentError) as error:
         print(f"cfmock: {error}", file=sys.stderr)
         return 2
@@ -70,9 +70,9 @@ def run_file(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.connection:
-            result: Any = run_connection_function(code, event, runtime=args.runtime, kvs=kvs)
+            result: Any = run_connection_function(code, event, runtime=args.runtime, kvs=kvs, now=now)
         else:
-            result = run_function(code, event, runtime=args.runtime, kvs=kvs)
+            result = run_function(code, event, runtime=args.runtime, kvs=kvs, now=now)
     except (InvalidEventError, ValueError) as error:
         print(f"cfmock: invalid input: {error}", file=sys.stderr)
         return 2

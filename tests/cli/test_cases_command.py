@@ -237,3 +237,18 @@ def test_usage_errors_exit_2(project: Path, argv: list[str], message: str) -> No
 def test_missing_arguments_exit_2(project: Path) -> None:
     done = cfmock("test", "redirect.js", cwd=project)
     assert done.returncode == 2 and "CASES" in done.stderr.upper()
+
+
+def test_now_fixes_the_clock_of_every_case(tmp_path: Path) -> None:
+    write(tmp_path / "expiry.js", "function handler(e) { console.log(new Date().toISOString()); return e.request; }")
+    write(tmp_path / "cases" / "a.event.json", OLD)
+    write(tmp_path / "cases" / "a.expected.json", {"logs": ["2030-06-01T12:00:00.000Z"]})
+    done = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "PASS a\n1 passed, 0 failed\n")
+    later = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:01Z", cwd=tmp_path)
+    assert later.returncode == 1
+    assert '+    "2030-06-01T12:00:01.000Z"' in later.stdout
+    # The clock is part of the command to repeat.
+    (tmp_path / "cases" / "a.expected.json").unlink()
+    again = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
+    assert "`cfmock test expiry.js cases --now 2030-06-01T12:00:00Z --update`" in again.stdout

@@ -406,3 +406,43 @@ def test_invalid_now_is_a_usage_error(tmp_path: Path) -> None:
     done = cfmock_process("run", "f.js", "--event", json.dumps(EVENT), "--now", "tomorrow", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("cfmock: invalid time 'tomorrow': give an ISO 8601 time")
+
+
+CLOCK = """function handler(event) {
+    var now = new Date();
+    console.log('now ' + now.toISOString() + ' ' + Date.now());
+    return event.request;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "seen"),
+    [
+        ("2030-01-01T00:00:00Z", "2030-01-01T00:00:00.000Z 1893456000000"),
+        ("2029-12-31T23:00:00.250-02:00", "2030-01-01T01:00:00.250Z 1893459600250"),
+        ("2030-01-01 00:00", "2030-01-01T00:00:00.000Z 1893456000000"),  # no offset: UTC
+    ],
+)
+def test_now_sets_the_function_clock(tmp_path: Path, given: str, seen: str) -> None:
+    write(tmp_path, "clock.js", CLOCK)
+    done = cfmock_process("run", "clock.js", "--event", json.dumps(EVENT), "--now", given, "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["logs"] == [f"now {seen}"]
+
+
+def test_now_sets_the_connection_function_clock(tmp_path: Path) -> None:
+    write(tmp_path, "c.js", "function connectionHandler(c) { console.log(Date.now()); c.allow(); }")
+    done = cfmock_process(
+        "run", "c.js", "--event", json.dumps(CONNECTION), "--connection", "--now", "1970-01-01T00:00:01Z", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "  1000\n" in done.stdout
+
+
+def test_without_now_the_clock_is_the_real_time(tmp_path: Path) -> None:
+    write(tmp_path, "clock.js", CLOCK)
+    before = time.time() * 1000
+    done = cfmock_process("run", "clock.js", "--event", json.dumps(EVENT), "--json", cwd=tmp_path)
+    seen = int(json.loads(done.stdout)["logs"][0].rsplit(" ", 1)[1])
+    assert before <= seen <= time.time() * 1000

@@ -135,3 +135,19 @@ def test_the_pytest_example_of_the_docs_runs_unchanged(pytester: pytest.Pytester
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--cfmock-update", "test_options.py")
     result.assert_outcomes(passed=2)
+
+
+def test_now_fixes_the_clock(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    (tmp_path / "clock.js").write_text("function handler(e) { console.log(Date.now()); return e.request; }")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "a.event.json").write_text('{"request": {"uri": "/"}}')
+    (tmp_path / "cases" / "a.expected.json").write_text('{"logs": ["1000"]}')
+    for now in ("1970-01-01T00:00:01Z", datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC)):
+        (param,) = cfmock.function_cases(tmp_path / "clock.js", tmp_path / "cases", now=now)
+        param.values[0].check()
+    with pytest.raises(CasesError, match="invalid time 'soon'"):
+        cfmock.function_cases(tmp_path / "clock.js", tmp_path / "cases", now="soon")
+    with pytest.raises(TypeError, match="now must be a datetime or an ISO 8601 str"):
+        cfmock.function_cases(tmp_path / "clock.js", tmp_path / "cases", now=1000)  # type: ignore[arg-type]
