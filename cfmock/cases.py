@@ -214,7 +214,7 @@ def load_cases(
     if connection and runtime != "cloudfront-js-2.0":
         raise CasesError(f"connection functions run only on cloudfront-js-2.0, not {runtime!r}")
     function_path, directory = Path(function), Path(cases_dir)
-    code = _read(function_path, "function")
+    code = read_source(function_path, "function")
     under_test = FunctionUnderTest(function_path, code, runtime, connection, _store(kvs), _clock(now))
     if not directory.is_dir():
         raise CasesError(f"{directory} is not a directory of cases" if directory.exists() else f"no {directory}")
@@ -255,7 +255,8 @@ def function_cases(
     return [pytest.param(case, id=case.name) for case in cases]
 
 
-def _read(path: Path, what: str) -> str:
+def read_source(path: Path, what: str) -> str:
+    """A UTF-8 file the user named, or a :class:`CasesError` that says which file and what is wrong."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -271,7 +272,7 @@ def _store(kvs: Mapping[str, str] | str | Path | None) -> Mapping[str, str] | No
         return kvs
     from cfmock.runner import load_import_file
 
-    text = _read(Path(kvs), "key value store")
+    text = read_source(Path(kvs), "key value store")
     try:
         return load_import_file(text)
     except ValueError as error:

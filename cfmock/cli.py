@@ -50,14 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_file(args: argparse.Namespace) -> int:
-    from cfmock.cases import CasesError, connection_hint, parse_now
-    from cfmock.runner import run_connection_function, run_function
+    from cfmock.cases import CasesError, connection_hint, parse_now, read_source
+    from cfmock.runner import load_import_file, run_connection_function, run_function
     from cfmock.runtime import InvalidEventError
 
     try:
-        code = args.file.read_text(encoding="utf-8")
+        code = read_source(args.file, "function")
         event = _event_text(args.event)
-        kvs = _load_kvs(args.kvs) if args.kvs else None
+        kvs = load_import_file(read_source(args.kvs, "key value store")) if args.kvs else None
         now = parse_now(args.now) if args.now is not None else None
     except (CasesError, EventArgumentError) as error:
         print(f"cfmock: {error}", file=sys.stderr)
@@ -109,9 +109,3 @@ def _event_text(argument: str) -> str:
             f"--event {argument}: no such file (--event takes a JSON file, - for standard input, or inline JSON)"
         )
     return path.read_text(encoding="utf-8")
-
-
-def _load_kvs(path: Path) -> dict[str, str]:
-    from cfmock.runner import load_import_file
-
-    return load_import_file(path.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ when the test does not ask for the fixture. ``--cfmock-update`` makes ``Function
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from cfmock import cases  # light: the case logic itself loads the engine only when a case runs
+    if config.getoption("cfmock_update", False):
+        from cfmock import cases
 
-    cases._pytest_update_requested = bool(config.getoption("cfmock_update", False))
+        cases._pytest_update_requested = True
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): run the test with cfmock's CloudFront mock active "
@@ -39,9 +41,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from cfmock import cases
-
-    cases._pytest_update_requested = False
+    cases = sys.modules.get("cfmock.cases")  # not imported just to reset it
+    if cases is not None:
+        cases._pytest_update_requested = False  # type: ignore[attr-defined]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -81,6 +81,7 @@ def test_the_types_the_fixture_and_views_return_are_exported() -> None:
     assert returns(cfmock.StagedView.__getitem__) is cfmock.StagedResource
     assert typing.get_type_hints(cfmock.StagedResource)["live"] == cfmock.StageCopy | None
     assert typing.get_type_hints(cfmock.RecordedCall)["error"] == cfmock.RecordedError | None
+    assert set(cfmock.__all__) <= set(dir(cfmock))
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         _ = cfmock.Nope  # type: ignore[attr-defined]
 

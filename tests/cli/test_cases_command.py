@@ -252,3 +252,14 @@ def test_now_fixes_the_clock_of_every_case(tmp_path: Path) -> None:
     (tmp_path / "cases" / "a.expected.json").unlink()
     again = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
     assert "`cfmock test expiry.js cases --now 2030-06-01T12:00:00Z --update`" in again.stdout
+
+
+def test_runtime_applies_to_every_case(tmp_path: Path) -> None:
+    """decisions 26: code that 2.0 runs, 1.0 refuses; the refusal is the case's error."""
+    write(tmp_path / "f.js", "function handler(event) { const r = event.request; return r; }")
+    write(tmp_path / "cases" / "a.event.json", OLD)
+    write(tmp_path / "cases" / "a.expected.json", {"error": None})
+    assert cfmock("test", "f.js", "cases", "--runtime", "cloudfront-js-2.0", cwd=tmp_path).returncode == 0
+    done = cfmock("test", "f.js", "cases", "--runtime", "cloudfront-js-1.0", cwd=tmp_path)
+    assert done.returncode == 1
+    assert '+  "error": "SyntaxError: Token \\"const\\" not supported in this version"' in done.stdout
