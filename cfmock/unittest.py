@@ -33,6 +33,16 @@ class CloudFrontFunctionsTestCase(unittest.TestCase):
         finally:
             mock._stop_with_inner()  # a skipped test runs no cleanups
 
+    def debug(self) -> None:
+        """Run the test without collecting the result (``TestCase.debug``), mocked as ``run`` is."""
+        mock = mock_cloudfront_functions(**self.cloudfront_options).start()
+        self.cloudfront = mock
+        self.addCleanup(end_of_test, mock)
+        try:
+            super().debug()
+        finally:
+            mock._stop_with_inner()  # an exception skips debug()'s cleanups
+
     def _report_error(self, result: unittest.TestResult | None, error: Any) -> unittest.TestResult:
         own = result is None
         if result is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import boto3
+import pytest
 
 from cfmock import CloudFrontMock, interception
 from cfmock.unittest import CloudFrontFunctionsTestCase
@@ -249,6 +250,7 @@ UNITTEST_MODULE = """
 import unittest
 
 import boto3
+import pytest
 
 from cfmock.unittest import CloudFrontFunctionsTestCase
 
@@ -310,3 +312,26 @@ def test_python_m_unittest_with_credentials_set_never_reaches_the_network(tmp_pa
     assert not attempts.exists(), f"network access attempted:\n{attempts.read_text()}\n{done.stderr}"
     assert done.returncode == 0, done.stderr
     assert "test_sees_the_mock (test_forgetful.Forgetful.test_sees_the_mock) ... ok" in done.stderr
+
+
+def test_debug_runs_mocked_too() -> None:
+    """``TestCase.debug()`` (used by some runners) bypasses ``run``: it must be mocked all the same."""
+    seen: list[Any] = []
+
+    class Case(CloudFrontFunctionsTestCase):
+        def setUp(self) -> None:
+            seen.append(active())
+
+        def test_one(self) -> None:
+            create("f")
+            seen.append(sorted(self.cloudfront.functions))
+
+        def test_fails(self) -> None:
+            create("f")
+            raise KeyError("deliberate")
+
+    Case("test_one").debug()
+    assert seen == [True, ["f"]] and not active()
+    with pytest.raises(KeyError, match="deliberate"):
+        Case("test_fails").debug()
+    assert not active()
