@@ -95,6 +95,18 @@ def _sorted(value: Any) -> Any:
     return value
 
 
+def same(expected: Any, actual: Any) -> bool:
+    """JSON equality: as ``==``, except that ``true`` is not ``1`` and ``false`` is not ``0`` (Python's bool is an
+    int, JSON's is not)."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(same(expected[k], actual[k]) for k in expected)
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(same(e, a) for e, a in zip(expected, actual, strict=True))
+    return bool(expected == actual)
+
+
 def _document(expected: Mapping[str, Any]) -> list[str]:
     """The keys in their documented order, everything inside them sorted: stable files, readable diffs."""
     ordered = {key: _sorted(expected[key]) for key in COMPARED_KEYS if key in expected}
@@ -136,7 +148,7 @@ class FunctionCase:
         if update:
             keys = list(expected) if expected else list(COMPARED_KEYS)
             wanted = {key: actual[key] for key in keys}
-            if wanted == expected:
+            if expected is not None and same(expected, wanted):
                 return Outcome(self.name, "passed")
             existed = self.expected_path.exists()
             _write_expected(self.expected_path, wanted)
@@ -144,7 +156,7 @@ class FunctionCase:
         if expected is None:
             return Outcome(self.name, "failed", problem or self._missing(how_to_update))
         compared = {key: actual[key] for key in expected}
-        if compared == expected:
+        if same(expected, compared):
             return Outcome(self.name, "passed")
         detail = self._diff(expected, compared, actual)
         hint = connection_hint(self.function.code, self.function.connection, actual["error"] or "")

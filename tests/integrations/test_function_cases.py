@@ -151,3 +151,31 @@ def test_now_fixes_the_clock(tmp_path: Path) -> None:
         cfmock.function_cases(tmp_path / "clock.js", tmp_path / "cases", now="soon")
     with pytest.raises(TypeError, match="now must be a datetime or an ISO 8601 str"):
         cfmock.function_cases(tmp_path / "clock.js", tmp_path / "cases", now=1000)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "equal"),
+    [
+        ({"a": [1, "x", None]}, {"a": [1, "x", None]}, True),
+        ({"a": 1}, {"a": 1.0}, True),  # one JSON number
+        ({"a": True}, {"a": 1}, False),  # Python says True == 1; JSON does not
+        ({"a": [False]}, {"a": [0]}, False),
+        ({"a": 1}, {"a": 1, "b": 2}, False),
+        ([1, 2], [1, 2, 3], False),
+        ("1", 1, False),
+    ],
+)
+def test_cases_compare_as_json_does(expected: object, actual: object, equal: bool) -> None:
+    from cfmock.cases import same
+
+    assert same(expected, actual) is equal
+    assert same(actual, expected) is equal
+
+
+def test_a_key_is_compared_whole_not_as_a_subset(tmp_path: Path) -> None:
+    (tmp_path / "f.js").write_text("function handler(e) { console.log(1); return e.request; }")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "a.event.json").write_text('{"request": {"uri": "/"}}')
+    (tmp_path / "cases" / "a.expected.json").write_text('{"output": {"request": {"uri": "/", "headers": {}}}}')
+    (case,) = load_cases(tmp_path / "f.js", tmp_path / "cases")
+    assert case.evaluate().status == "failed"  # the output has more keys than expected: all of it is compared
