@@ -11,12 +11,12 @@ from cfmock._version import __version__
 from cfmock.activation import CloudFrontMock, mock_cloudfront_functions
 from cfmock.errors import CfmockError, UnsupportedOperationError, UnusedInjectionError, UnusedInjectionWarning
 from cfmock.options import MockOptions
-from cfmock.records import RecordedCall, RecordedError
 from cfmock.runner import ConnectionResult, FunctionResult, run_connection_function, run_function
 
 if TYPE_CHECKING:
     from cfmock.backend.staged import StageCopy, StagedResource
     from cfmock.cases import FunctionCase, function_cases
+    from cfmock.records import RecordedCall, RecordedError
     from cfmock.state import KeyValueStoreHandle, KeyValueStoresView, StagedView
 
 _LAZY = {
@@ -24,6 +24,8 @@ _LAZY = {
     "StagedResource": "cfmock.backend.staged",
     "FunctionCase": "cfmock.cases",
     "function_cases": "cfmock.cases",
+    "RecordedCall": "cfmock.records",
+    "RecordedError": "cfmock.records",
     "KeyValueStoreHandle": "cfmock.state",
     "KeyValueStoresView": "cfmock.state",
     "StagedView": "cfmock.state",
