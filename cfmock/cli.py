@@ -1,4 +1,4 @@
-"""The ``cfmock`` command line: ``cfmock demo`` and ``cfmock run FILE.js --event EVENT.json``."""
+"""The ``cfmock`` command line: ``cfmock demo``, ``cfmock run FILE.js --event EVENT.json`` and ``cfmock server``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--connection", action="store_true", help="run a connection function (connectionHandler)")
     run.add_argument("--kvs", type=Path, help="key value store contents: an import file {'data': [{key, value}]}")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_server_command(commands)
     args = parser.parse_args(argv)
+    if args.command == "server":
+        from cfmock.server.serve import run_command
+
+        return run_command(args)
     try:
         if args.command == "demo":
             from cfmock.demo import run_demo
@@ -74,3 +79,15 @@ def _load_kvs(path: Path) -> dict[str, str]:
     from cfmock.runner import load_import_file
 
     return load_import_file(path.read_text(encoding="utf-8"))
+
+
+def _add_server_command(commands: Any) -> None:
+    from cfmock.options import DEFAULT_ACCOUNT_ID
+
+    default_port = 7457  # cfmock.server.serve.DEFAULT_PORT, not imported here to keep the CLI's start light
+    server = commands.add_parser("server", help="serve the mocked CloudFront over HTTP (AWS CLI, Terraform, SDKs)")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    server.add_argument("--port", type=int, default=default_port, help=f"port (default: {default_port}; 0: a free one)")
+    server.add_argument("--port-file", type=Path, help="write the port to this file once the server listens")
+    server.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="the account in every ARN")
+    server.add_argument("--verbose", action="store_true", help="log each request to stderr")
