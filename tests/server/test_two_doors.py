@@ -99,3 +99,22 @@ def test_a_value_that_does_not_fit_its_shape_is_400_not_a_crash() -> None:
     )
     assert backend.answer("POST", "/2020-05-31/function", "", {}, body).status == 400
     assert "n" not in backend.functions
+
+
+def test_not_implemented_in_the_json_shape_is_what_botocore_reads_as_the_error_code() -> None:
+    # Every data-plane operation is implemented, so this renders the answer a missing one would get.
+    from botocore.parsers import create_parser
+    from urllib3._collections import HTTPHeaderDict  # case-insensitive, as real responses' headers are
+
+    from cfmock.service.dispatch import NOT_IMPLEMENTED_STATUS
+    from cfmock.wire.model import service_model
+    from cfmock.wire.render import render_error
+
+    operation = service_model("cloudfront-keyvaluestore").operation_model("GetKey")
+    answer = render_error(operation, "NotImplemented", "cfmock does not implement GetKey", NOT_IMPLEMENTED_STATUS)
+    parsed = create_parser("rest-json").parse(
+        {"status_code": answer.status, "headers": HTTPHeaderDict(answer.headers), "body": answer.body},
+        operation.output_shape,
+    )
+    assert answer.status == 501
+    assert parsed["Error"] == {"Code": "NotImplemented", "Message": "cfmock does not implement GetKey"}
