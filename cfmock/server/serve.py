@@ -31,7 +31,9 @@ class RunningServer:
     @property
     def endpoint(self) -> str:
         """``http://127.0.0.1:PORT``: the endpoint URL of both services, and the data plane's HTTP proxy."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        # Listening on every interface: clients on this machine still reach it on loopback.
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     def environment(self) -> dict[str, str]:
