@@ -116,7 +116,12 @@ def run_command(args: Any) -> int:
     server = RunningServer(args.host, serving.http.port, backend)
     try:
         if args.port_file is not None:
-            _write_port_file(args.port_file, server.port)
+            try:
+                _write_port_file(args.port_file, server.port)
+            except OSError as error:
+                print(f"cfmock server: cannot write the port file: {error}", file=sys.stderr)
+                args.port_file = None  # nothing of ours to remove
+                return 1
         print(banner(server), flush=True)
         while not stop.wait(0.5):  # a timed wait, so the signal handler runs promptly
             pass

@@ -136,3 +136,15 @@ def test_the_endpoint_of_a_wildcard_listener_is_loopback() -> None:
 
     assert RunningServer("0.0.0.0", 7457, Backend()).endpoint == "http://127.0.0.1:7457"
     assert RunningServer("::1", 7457, Backend()).endpoint == "http://[::1]:7457"
+
+
+def test_an_unwritable_port_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cfmock", "server", "--port", "0", "--port-file", str(tmp_path / "no" / "such" / "dir")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "cannot write the port file" in result.stderr and "Traceback" not in result.stderr
