@@ -148,3 +148,11 @@ def test_an_unwritable_port_file_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "cannot write the port file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verbose_logs_each_request_on_stderr(tmp_path: Path) -> None:
+    process, port = start(tmp_path, "--verbose")
+    get_json(f"http://127.0.0.1:{port}/_cfmock/health")
+    process.terminate()
+    _, stderr = process.communicate(timeout=30)
+    assert "GET /_cfmock/health -> 200" in stderr
