@@ -250,14 +250,9 @@ class CloudFrontMock:
         (``"cloudfront"`` or ``"cloudfront-keyvaluestore"``) is needed only where an operation name exists
         on both and both document ``code``.
         """
-        if not isinstance(count, int) or isinstance(count, bool):
-            raise TypeError(f"count must be an int, not {type(count).__name__}")
-        if count < 1:
-            raise ValueError(f"count must be at least 1, got {count}")
-        if message is not None and not isinstance(message, str):
-            raise TypeError(f"message must be a str or None, not {type(message).__name__}")
-        from cfmock.state import resolve_operation
+        from cfmock.state import check_injection, resolve_operation
 
+        check_injection(message, count)
         target = resolve_operation(operation, code, service)
         self._require_state().injector.add(target, code, message, count)
 

@@ -1,4 +1,5 @@
-"""The ``cfmock`` command line: ``cfmock demo``, ``cfmock run FILE.js --event EVENT`` and ``cfmock test``."""
+"""The ``cfmock`` command line: ``cfmock demo``, ``cfmock run FILE.js --event EVENT``, ``cfmock test`` and
+``cfmock server``."""
 
 from __future__ import annotations
 
@@ -28,7 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cfmock import cases_command
 
     cases_command.register(commands)
+    _add_server_command(commands)
     args = parser.parse_args(argv)
+    if args.command == "server":
+        from cfmock.server.serve import run_command
+
+        return run_command(args)
     try:
         if args.command == "demo":
             from cfmock.demo import run_demo
@@ -109,3 +115,23 @@ def _event_text(argument: str) -> str:
             f"--event {argument}: no such file (--event takes a JSON file, - for standard input, or inline JSON)"
         )
     return path.read_text(encoding="utf-8")
+
+
+def _add_server_command(commands: Any) -> None:
+    from cfmock.options import DEFAULT_ACCOUNT_ID
+
+    default_port = 7457  # cfmock.server.serve.DEFAULT_PORT, not imported here to keep the CLI's start light
+    server = commands.add_parser("server", help="serve the mocked CloudFront over HTTP (AWS CLI, Terraform, SDKs)")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    server.add_argument(
+        "--port", type=_port, default=default_port, help=f"port (default: {default_port}; 0: a free one)"
+    )
+    server.add_argument("--port-file", type=Path, help="write the port to this file once the server listens")
+    server.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="the account in every ARN")
+    server.add_argument("--verbose", action="store_true", help="log each request to stderr")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(text)

@@ -3,7 +3,9 @@
 Fixture ``cloudfront_functions`` yields an active :class:`cfmock.CloudFrontMock`; the marker
 ``@pytest.mark.cloudfront_functions(**options)`` sets its options and activates it for the test even
 when the test does not ask for the fixture. ``--cfmock-update`` makes ``FunctionCase.check()`` (see
-:func:`cfmock.function_cases`) write the expected files. Loading the plugin imports nothing heavy.
+:func:`cfmock.function_cases`) write the expected files. Fixture ``cloudfront_server`` (session scope) runs
+``cfmock server`` on a free loopback port and yields a :class:`cfmock.server.RunningServer` (``.endpoint``,
+``.backend``, ``.environment()``). Loading the plugin imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 
 if TYPE_CHECKING:
     from cfmock.activation import CloudFrontMock
+    from cfmock.server import RunningServer
 
 MARKER = "cloudfront_functions"
 
@@ -66,3 +69,15 @@ def cloudfront_functions(request: pytest.FixtureRequest) -> Iterator[CloudFrontM
         yield mock
     finally:
         end_of_test(mock)
+
+
+@pytest.fixture(scope="session")
+def cloudfront_server() -> Iterator[RunningServer]:
+    """cfmock's CloudFront over HTTP on a free 127.0.0.1 port, for the whole session.
+
+    Point clients at ``cloudfront_server.endpoint`` (and, for the KeyValueStore data plane, use it as their HTTP
+    proxy). The state lives for the session: call ``cloudfront_server.backend.reset()`` for a clean slate."""
+    from cfmock.server import running_server
+
+    with running_server() as server:
+        yield server

@@ -117,6 +117,16 @@ class StagedView(Mapping[str, StagedResource]):
         return copy.code
 
 
+def check_injection(message: object, count: object) -> None:
+    """The Python-side checks of ``inject_error``'s ``message`` and ``count`` (every door applies them)."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise TypeError(f"count must be an int, not {type(count).__name__}")
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    if message is not None and not isinstance(message, str):
+        raise TypeError(f"message must be a str or None, not {type(message).__name__}")
+
+
 def resolve_operation(operation: str, code: str, service: str | None = None) -> tuple[str, str]:
     """The (service, API name) of an implemented operation that documents ``code`` (for ``inject_error``).
 
