@@ -146,12 +146,14 @@ def test_every_code_example_is_marked(page: Path) -> None:
 
 
 def anchors(page: Path) -> set[str]:
-    """GitHub's anchors for the page's headings (outside code blocks)."""
+    """GitHub's anchors for the page's headings, and explicit ``<a id="…"></a>`` anchors (outside code blocks)."""
     found = set()
     in_code = False
     for line in page.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_code = not in_code
+        elif not in_code and line.startswith("<a id="):
+            found.update(re.findall(r'<a id="([^"]+)"></a>', line))
         elif not in_code and line.startswith("#"):
             title = line.lstrip("#").strip().lower()
             found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
