@@ -13,6 +13,17 @@ from typing import Any
 from cfmock.options import MockOptions
 from cfmock.results import ConnectionResult, FunctionResult
 
+__all__ = [
+    "DEFAULT_KVS_ID",
+    "DEFAULT_KVS_TIME",
+    "ConnectionResult",  # defined in cfmock.results, and still importable from here
+    "FunctionResult",
+    "limits_for",
+    "load_import_file",
+    "run_connection_function",
+    "run_function",
+]
+
 # The store a function sees through cf.kvs() when run outside the mock (any UUID works), and the times its
 # meta() reports: fixed, so runs are reproducible.
 DEFAULT_KVS_ID = "00000000-0000-4000-8000-000000000000"

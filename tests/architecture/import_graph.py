@@ -118,3 +118,17 @@ def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return sorted(groups)
+
+
+def third_party_imports(module: str, modules: dict[str, Path]) -> set[tuple[str, int]]:
+    """The top-level names of modules outside the package that ``module`` imports, with their lines."""
+    tree = ast.parse(modules[module].read_text(encoding="utf-8"), str(modules[module]))
+    found: set[tuple[str, int]] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        found.update((name.split(".")[0], node.lineno) for name in names if name.split(".")[0] != "cfmock")
+    return found

@@ -1,4 +1,5 @@
-"""The code examples of README.md and docs/*.md are extracted from the Markdown and run, so they cannot rot.
+"""The code examples of README.md, CONTRIBUTING.md and docs/*.md are extracted from the Markdown and run, so
+they cannot rot.
 
 Every ``python``/``sh`` code block is preceded, on the line just above its opening fence, by a marker:
 
@@ -28,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 CHECKED_LANGUAGES = {"python", "py", "sh", "bash", "shell", "console"}
 MARKER = re.compile(r"^<!-- example: (pytest|script|shell|output|file \S+|not run \(.+\)) -->$")
 FENCE = re.compile(r"^```(\S*)\s*$")
