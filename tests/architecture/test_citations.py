@@ -2,7 +2,7 @@
 
 The code and tests cite ``decisions N`` (docs/decisions.md) and ``api.md §N`` / ``runtime.md §N``
 (docs/spec/api.md, docs/spec/runtime.md). Lists and ranges are read whole: ``decisions 1–9, 11``,
-``api.md §4, §5``, ``runtime.md §3.1–3.3``.
+``api.md §4, §5``, ``runtime.md §3.1–3.3``; a ``§N`` on its own belongs to the note last named before it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ CITING.remove(Path(__file__).resolve())  # its own examples cite missing entries
 _NUMBER = r"\d+(?:\s*[–-]\s*\d+)?"
 DECISION_CITATION = re.compile(rf"\bdecisions?(?:\.md)?\s+({_NUMBER}(?:\s*(?:,|and)\s*{_NUMBER})*)")
 _SECTION = r"\d+(?:\.\d+)*(?:\s*[–-]\s*\d+(?:\.\d+)*)?"
-SECTION_CITATION = re.compile(rf"\b(api\.md|runtime\.md)\s+§\s*({_SECTION}(?:\s*(?:,|and)\s*§?\s*{_SECTION})*)")
+# A note's name, another document's (RFC 9112 §2.2 is not ours), or a section mark.
+SECTION_MARK = re.compile(rf"\b(?P<note>api\.md|runtime\.md)\b|\b(?P<other>RFC\s*\d+)|§\s*(?P<section>{_SECTION})")
 HEADING = re.compile(r"^#{2,4}\s+(\d+(?:\.\d+)*)\.?\s", re.M)
 DECISION_HEADING = re.compile(r'^<a id="decision-(\d+)"></a>\n### (\d+)\. \S', re.M)
 
@@ -58,14 +59,20 @@ def decision_citations(text: str) -> list[int]:
 
 
 def section_citations(text: str) -> list[tuple[str, str]]:
+    """Every ``§N`` with the note it belongs to: the last document named before it, if that is a note."""
     cited: list[tuple[str, str]] = []
-    for match in SECTION_CITATION.finditer(text):
-        for item in _items(match.group(2), _SECTION):
-            first, _, last = re.sub(r"\s", "", item).replace("–", "-").partition("-")
-            if last and "." not in first + last:  # §1–4: every section in between
-                cited.extend((match.group(1), str(n)) for n in range(int(first), int(last) + 1))
-            else:
-                cited.extend((match.group(1), end) for end in (first, last) if end)
+    note: str | None = None
+    for match in SECTION_MARK.finditer(text):
+        if not match.group("section"):
+            note = match.group("note")  # None after another document's name
+            continue
+        if note is None:
+            continue
+        first, _, last = re.sub(r"\s", "", match.group("section")).replace("–", "-").partition("-")
+        if last and "." not in first + last:  # §1–4: every section in between
+            cited.extend((note, str(n)) for n in range(int(first), int(last) + 1))
+        else:
+            cited.extend((note, end) for end in (first, last) if end)
     return cited
 
 
@@ -100,7 +107,7 @@ def test_the_citation_reader_reads_lists_and_ranges() -> None:
         24,
         31,
     ]
-    assert section_citations("api.md §4, §5.2 and runtime.md §3.1–3.3; api.md §1–3") == [
+    assert section_citations("api.md §4, (§5.2) and runtime.md §3.1–3.3; api.md §1–3") == [
         ("api.md", "4"),
         ("api.md", "5.2"),
         ("runtime.md", "3.1"),
@@ -114,6 +121,10 @@ def test_the_citation_reader_reads_lists_and_ranges() -> None:
 def test_a_citation_of_a_missing_decision_or_section_is_caught() -> None:
     assert 48 not in decision_numbers() and 48 in decision_citations("see decisions 47, 48")
     assert "4.11" not in sections("api.md") and ("api.md", "4.11") in section_citations("api.md §4.11")
+    assert section_citations("api.md §4.1; RFC 9112 §2.2; runtime.md §9.9") == [
+        ("api.md", "4.1"),
+        ("runtime.md", "9.9"),
+    ]
 
 
 def test_known_differences_link_each_row_to_its_decision() -> None:
