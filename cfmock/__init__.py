@@ -11,7 +11,8 @@ from cfmock._version import __version__
 from cfmock.activation import CloudFrontMock, mock_cloudfront_functions
 from cfmock.errors import CfmockError, UnsupportedOperationError, UnusedInjectionError, UnusedInjectionWarning
 from cfmock.options import MockOptions
-from cfmock.runner import ConnectionResult, FunctionResult, run_connection_function, run_function
+from cfmock.results import ConnectionResult, FunctionResult
+from cfmock.runner import run_connection_function, run_function
 
 if TYPE_CHECKING:
     from cfmock.backend.staged import StageCopy, StagedResource

@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cfmock.options import MockOptions
+from cfmock.results import ConnectionResult, FunctionResult
+
+__all__ = [
+    "DEFAULT_KVS_ID",
+    "DEFAULT_KVS_TIME",
+    "ConnectionResult",  # defined in cfmock.results, and still importable from here
+    "FunctionResult",
+    "limits_for",
+    "load_import_file",
+    "run_connection_function",
+    "run_function",
+]
 
 if TYPE_CHECKING:
     from cfmock.runtime.clock import Moment
@@ -22,76 +33,13 @@ DEFAULT_KVS_ID = "00000000-0000-4000-8000-000000000000"
 DEFAULT_KVS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class FunctionResult:
-    """What TestFunction reports: ``output`` is the FunctionOutput JSON text ("" when the function failed)."""
-
-    output: str
-    logs: tuple[str, ...]
-    error_message: str
-    compute_utilization: int
-    origin_requests: tuple[dict[str, Any], ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_message
-
-    @property
-    def output_object(self) -> dict[str, Any] | None:
-        """``output`` parsed: ``{"request": …}`` or ``{"response": …}`` (None when the function failed)."""
-        return json.loads(self.output) if self.output else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def describe(self) -> str:
-        lines = [f"ComputeUtilization: {self.compute_utilization}"]
-        lines += ["Logs:"] + [f"  {line}" for line in self.logs] if self.logs else ["Logs: (none)"]
-        if self.error_message:
-            lines.append(f"Error: {self.error_message}")
-        else:
-            lines.append("Output:")
-            lines.append(json.dumps(self.output_object, indent=2))
-        for record in self.origin_requests:
-            lines.append(f"Origin change: {json.dumps(record)}")
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ConnectionResult:
-    """What TestConnectionFunction reports: ``output`` is ``{"action": …, "customData": …}`` as JSON text."""
-
-    output: str
-    logs: tuple[str, ...]
-    error_message: str
-    compute_utilization: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_message
-
-    @property
-    def action(self) -> str | None:
-        """``"allow"`` or ``"deny"`` (None when the function failed)."""
-        return str(json.loads(self.output)["action"]) if self.output else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def describe(self) -> str:
-        lines = [f"ComputeUtilization: {self.compute_utilization}"]
-        lines += ["Logs:"] + [f"  {line}" for line in self.logs] if self.logs else ["Logs: (none)"]
-        lines.append(f"Error: {self.error_message}" if self.error_message else f"Output: {self.output}")
-        return "\n".join(lines)
-
-
 def limits_for(options: MockOptions) -> Any:
     from cfmock.runtime import RuntimeLimits
 
     return RuntimeLimits(
         viewer_budget_ms=options.viewer_budget_ms,
         connection_budget_ms=options.connection_budget_ms,
-        hard_limit_s=options.time_limit_s,
+        time_limit_s=options.time_limit_s,
     )
 
 
@@ -119,7 +67,7 @@ def run_function(
     from cfmock.runtime import run_viewer_function
 
     settings = options or MockOptions()
-    result = run_viewer_function(
+    return run_viewer_function(
         code,
         event,
         runtime=runtime,
@@ -127,13 +75,6 @@ def run_function(
         kvs=_binding(kvs),
         edge_location=settings.edge_location,
         now=settings.now if now is None else now,
-    )
-    return FunctionResult(
-        result.output,
-        tuple(result.logs),
-        result.error_message,
-        result.compute_utilization,
-        tuple(result.origin_requests),
     )
 
 
@@ -150,7 +91,7 @@ def run_connection_function(
     from cfmock.runtime import run_connection_function as run
 
     settings = options or MockOptions()
-    result = run(
+    return run(
         code,
         connection,
         runtime=runtime,
@@ -158,7 +99,6 @@ def run_connection_function(
         kvs=_binding(kvs),
         now=settings.now if now is None else now,
     )
-    return ConnectionResult(result.output, tuple(result.logs), result.error_message, result.compute_utilization)
 
 
 def load_import_file(text: str) -> dict[str, str]:

@@ -176,7 +176,7 @@ class _Run:
     def user_phase(self, payload: str, outcome: Outcome) -> str | None:
         """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
         start = _clock()
-        self.deadline = start + self.limits.hard_limit_s
+        self.deadline = start + self.limits.time_limit_s
         self._watch_time()
         try:
             self._arm()
@@ -197,7 +197,7 @@ class _Run:
                 outcome.error = self._word(message, stack)
         finally:
             outcome.elapsed_s = _clock() - start
-            if outcome.elapsed_s >= self.limits.hard_limit_s and not outcome.error:
+            if outcome.elapsed_s >= self.limits.time_limit_s and not outcome.error:
                 outcome.timed_out = True
             if outcome.timed_out and self._heap_full():
                 # Code can spin at the memory limit (jobs failing quietly, errors caught) until time runs out.

@@ -12,7 +12,8 @@ Public entry points:
 
 from __future__ import annotations
 
-from cfmock.server.app import CONTROL_PREFIX, Answer, Backend
+from cfmock.server.answers import CONTROL_PREFIX, Answer
+from cfmock.server.app import Backend
 from cfmock.server.serve import DEFAULT_HOST, DEFAULT_PORT, RunningServer, running_server
 
 __all__ = ["CONTROL_PREFIX", "DEFAULT_HOST", "DEFAULT_PORT", "Answer", "Backend", "RunningServer", "running_server"]

@@ -7,30 +7,15 @@ is. Anything with a socket (``cfmock.server.http``, another framework, a test) c
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from cfmock.options import MockOptions
+from cfmock.server.answers import CONTROL_PREFIX, Answer
 
 if TYPE_CHECKING:
     from cfmock.state import KeyValueStoresView, StagedView
-
-CONTROL_PREFIX = "/_cfmock/"
-
-
-class Answer(NamedTuple):
-    """One HTTP answer. ``headers`` always include ``Content-Length``."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-def json_answer(status: int, document: Any) -> Answer:
-    body = (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
-    return Answer(status, {"Content-Type": "application/json", "Content-Length": str(len(body))}, body)
 
 
 class Backend:

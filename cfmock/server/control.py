@@ -7,15 +7,35 @@ follows an AWS error shape.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
-from cfmock.server.app import CONTROL_PREFIX, Answer, json_answer
+from cfmock._version import __version__
+from cfmock.server.answers import CONTROL_PREFIX, Answer, json_answer
 
 if TYPE_CHECKING:
     from cfmock.backend import CloudFrontBackend
     from cfmock.backend.staged import StageCopy, StagedResource
-    from cfmock.server.app import Backend
+    from cfmock.state import KeyValueStoresView
+
+
+class Backend(Protocol):
+    """What the control endpoints use of ``cfmock.server.Backend`` (named here so this module need not import
+    the one that imports it)."""
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def key_value_stores(self) -> KeyValueStoresView: ...
+
+    def reset(self) -> None: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1, *,
+                     service: str | None = None) -> None: ...  # fmt: skip
+
 
 _IMPORT_SUFFIX = "/import"
 _STORES = "key-value-stores/"
@@ -50,8 +70,6 @@ def _expect(method: str, allowed: str) -> None:
 
 
 def _route(backend: Backend, method: str, path: str, body: bytes) -> Answer:
-    from cfmock import __version__
-
     if path == "health":
         _expect(method, "GET")
         return json_answer(200, {"status": "ok", "version": __version__, "account_id": backend.account_id})

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import IO, Any
 
-from cfmock.server.app import Answer, Backend, json_answer
+from cfmock.server.answers import Answer, json_answer
+from cfmock.server.app import Backend
 
 MAX_LINE_BYTES = 16 * 1024  # the request line and each header line
 MAX_HEADERS = 128

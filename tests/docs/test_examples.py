@@ -1,4 +1,5 @@
-"""The code examples of README.md and docs/*.md are extracted from the Markdown and run, so they cannot rot.
+"""The code examples of README.md, CONTRIBUTING.md and docs/*.md are extracted from the Markdown and run, so
+they cannot rot.
 
 Every ``python``/``sh`` code block is preceded, on the line just above its opening fence, by a marker:
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 CHECKED_LANGUAGES = {"python", "py", "sh", "bash", "shell", "console"}
 MARKER = re.compile(r"^<!-- example: (pytest|script|shell|output|file \S+|not run \(.+\)) -->$")
 FENCE = re.compile(r"^```(\S*)\s*$")
@@ -147,12 +148,14 @@ def test_every_code_example_is_marked(page: Path) -> None:
 
 
 def anchors(page: Path) -> set[str]:
-    """GitHub's anchors for the page's headings (outside code blocks)."""
+    """GitHub's anchors for the page's headings, and explicit ``<a id="…"></a>`` anchors (outside code blocks)."""
     found = set()
     in_code = False
     for line in page.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_code = not in_code
+        elif not in_code and line.startswith("<a id="):
+            found.update(re.findall(r'<a id="([^"]+)"></a>', line))
         elif not in_code and line.startswith("#"):
             title = line.lstrip("#").strip().lower()
             found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
