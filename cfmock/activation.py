@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from cfmock.options import MockOptions
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cfmock.state import KeyValueStoresView, StagedView
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -276,6 +278,7 @@ def mock_cloudfront_functions(
     connection_budget_ms: float = ...,
     time_limit_s: float = ...,
     edge_location: str = ...,
+    now: datetime | float | None = ...,
 ) -> CloudFrontMock: ...
 def mock_cloudfront_functions(target: Any = None, /, **options: Any) -> Any:
     """Mock CloudFront Functions, Connection Functions and KeyValueStore for every botocore client.
