@@ -7,7 +7,14 @@ from typing import Any
 
 from cfmock.backend import associated_store_arn
 from cfmock.backend.errors import ServiceError
-from cfmock.backend.kvs import MAX_KEYS_PER_UPDATE, KeyValueStore, KeyValueStoreRegistry
+from cfmock.backend.kvs import (
+    MAX_KEYS_PER_UPDATE,
+    QUOTA_EXCEEDED,
+    TOO_MANY_KEYS,
+    KeyValueStore,
+    KeyValueStoreRegistry,
+    check_batch,
+)
 from cfmock.errors import UnsupportedOperationError
 from cfmock.service.registry import Call, Result, operation
 from cfmock.service.staged_api import LOCATION_PREFIX, parse_max_items, tags_of
@@ -104,6 +111,7 @@ def _write(call: Call, puts: dict[str, str], deletes: list[str]) -> Result:
     registry = _stores(call)
     registry.check_data_etag(store, call.params.get("IfMatch"))
     call.validate()
+    check_batch(puts, deletes)  # the quotas of one call (decisions 44); a call that breaks one changes nothing
     registry.write(store, call.params.get("IfMatch"), puts, deletes)
     return {**store.counts(), "ETag": store.data_etag}
 
@@ -159,7 +167,7 @@ def update_keys(call: Call) -> Result:
     if not puts_list and not deletes:
         raise ServiceError("ValidationException", "UpdateKeys needs at least one put or delete.")
     if len(puts_list) + len(deletes) > MAX_KEYS_PER_UPDATE:
-        raise ServiceError("ValidationException", f"UpdateKeys takes at most {MAX_KEYS_PER_UPDATE} keys per call.")
+        raise ServiceError(QUOTA_EXCEEDED, TOO_MANY_KEYS)  # decisions 44, before the duplicates are looked at
     puts = {item["Key"]: item["Value"] for item in puts_list}
     if len(puts) != len(puts_list) or len(set(deletes)) != len(deletes) or set(puts) & set(deletes):
         raise ServiceError("ValidationException", "A key may appear only once in an UpdateKeys call.")

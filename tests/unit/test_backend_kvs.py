@@ -249,7 +249,7 @@ def test_entry_limits_count_utf8_bytes(key: str, value: str, ok: bool) -> None:
     else:
         with pytest.raises(ServiceError) as excinfo:
             stores.write(store, etag, {key: value}, [])
-        assert code_of(excinfo) == "ValidationException"
+        assert code_of(excinfo) == "ServiceQuotaExceededException"  # decisions 44
         assert (store.data, store.data_etag) == ({}, etag)
 
 
@@ -389,7 +389,9 @@ def test_random_batches_keep_counts_and_etags_consistent_with_a_dict_model(opera
             with pytest.raises(ServiceError) as excinfo:
                 stores.write(store, if_match, puts, deletes)
             expected_codes = (
-                {"ConflictException"} if kind == "stale" else {"ValidationException", "ResourceNotFoundException"}
+                {"ConflictException"}
+                if kind == "stale"
+                else {"ServiceQuotaExceededException", "ResourceNotFoundException"}
             )
             assert code_of(excinfo) in expected_codes
             assert store.data_etag == etag
