@@ -49,7 +49,6 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-
 def iso_timestamp(value: datetime) -> str:
     """``2023-11-07T19:53:50.334Z``: CloudFront's rest-xml timestamp form (api.md §2.2)."""
     # Formatted by hand: strftime costs several microseconds, and this runs for every summary.
