@@ -9,6 +9,7 @@ from typing import Any
 from cfmock.backend import CloudFrontBackend
 from cfmock.backend.errors import ServiceError
 from cfmock.options import MockOptions
+from cfmock.service.deferred import Deferred
 from cfmock.service.injection import ErrorInjector
 from cfmock.service.registry import Call, Handler
 from cfmock.wire.render import WireResponse, render_error, render_result
@@ -34,8 +35,10 @@ def dispatch(state: MockState, handler: Handler, operation: Any, request: Mappin
         if injected is not None:
             raise injected
         call = Call(state.backend, operation, parse_request(operation, request), state.options)
-        with state.backend.lock:
+        with state.backend.lock:  # held only to read and write state: a run of user code comes after
             result = handler(call)
+        if isinstance(result, Deferred):
+            result = result.finish()
         return render_result(operation, result)
     except ServiceError as error:
         return render_error(operation, error.code, error.message)
