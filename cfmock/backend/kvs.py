@@ -101,7 +101,7 @@ class KeyValueStore:
         after.update(puts)
         if sum(len(k.encode()) + len(v.encode()) for k, v in after.items()) > MAX_STORE_BYTES:
             raise ServiceError(QUOTA_EXCEEDED, STORE_TOO_BIG)
-        self.data = after
+        self.data = after  # a new dict, never an update in place: runs hold the old one as their snapshot
         self.data_version += 1
         self.data_last_modified = clock()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from cfmock.backend import associated_store_arn
@@ -33,7 +34,10 @@ def kvs_binding(backend: Any, config: dict[str, Any]) -> Any:
     from cfmock.runtime import KvsBinding
 
     store = backend.key_value_stores.by_arn(arn)
-    return KvsBinding(store.id, dict(store.data), store.created, store.data_last_modified or store.created)
+    # No copy: every write replaces store.data with a new dict (KeyValueStore.apply), so the dict of this
+    # moment is a snapshot that later writes never change, and the run reads it without copying 5 MB.
+    contents = MappingProxyType(store.data)
+    return KvsBinding(store.id, contents, store.created, store.data_last_modified or store.created)
 
 
 # -- control plane -------------------------------------------------------------------------------------
