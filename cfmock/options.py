@@ -19,7 +19,9 @@ class MockOptions:
     ``cf.edgeLocation`` reports in viewer-request functions. ``now``: the time functions see (``Date.now()``,
     ``new Date()``) in every run, as a ``datetime`` (a naive one is read as UTC) or epoch seconds; ``None``
     (the default) is the real time at the start of each run, read through Python's clock, so time-machine and
-    freezegun apply (decisions 45).
+    freezegun apply (decisions 45). ``strict_injections``: when the activation ends with injected errors no call
+    used, raise :class:`cfmock.errors.UnusedInjectionError` instead of warning
+    (:class:`cfmock.errors.UnusedInjectionWarning`).
     """
 
     account_id: str = DEFAULT_ACCOUNT_ID
@@ -28,6 +30,7 @@ class MockOptions:
     time_limit_s: float = 1.0
     edge_location: str = "SEA19-C1"
     now: datetime | float | None = None
+    strict_injections: bool = False
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{12}", self.account_id):

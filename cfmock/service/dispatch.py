@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cfmock.backend import CloudFrontBackend
 from cfmock.backend.errors import ServiceError
+from cfmock.backend.staged import clone
 from cfmock.options import MockOptions
+from cfmock.records import RecordedCall, RecordedError
 from cfmock.service.deferred import Deferred
 from cfmock.service.injection import ErrorInjector
 from cfmock.service.registry import Call, Handler
@@ -23,22 +26,54 @@ class MockState:
     options: MockOptions
     backend: CloudFrontBackend = field(init=False)
     injector: ErrorInjector = field(default_factory=ErrorInjector)
+    calls: list[RecordedCall] = field(default_factory=list)
+    calls_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.backend = CloudFrontBackend(self.options.account_id)
 
+    def reset(self) -> None:
+        """Fresh resources, no recorded calls, no pending injected errors. Views taken before refuse writes."""
+        with self.backend.lock:
+            self.backend.ended = True
+            self.backend = CloudFrontBackend(self.options.account_id)
+        self.injector.clear()
+        with self.calls_lock:
+            self.calls.clear()
+
+    def record(self, call: RecordedCall) -> None:
+        with self.calls_lock:
+            self.calls.append(call)
+
 
 def dispatch(state: MockState, handler: Handler, operation: Any, request: Mapping[str, Any]) -> WireResponse:
-    """Answer one call. AWS errors become error responses; anything else is a cfmock bug and propagates."""
+    """Answer one call and record it. AWS errors become error responses; anything else is a cfmock bug."""
+    service = operation.service_model.service_name
+    params: dict[str, Any] = {}
+    injected = False
     try:
-        injected = state.injector.take((operation.service_model.service_name, operation.name))
-        if injected is not None:
-            raise injected
-        call = Call(state.backend, operation, parse_request(operation, request), state.options)
-        with state.backend.lock:  # held only to read and write state: a run of user code comes after
+        injected_error = state.injector.take((service, operation.name))
+        try:
+            params = parse_request(operation, request)
+        except ServiceError:
+            if injected_error is None:
+                raise
+        if injected_error is not None:
+            injected = True
+            raise injected_error
+        backend = state.backend
+        call = Call(backend, operation, params, state.options)
+        with backend.lock:  # held only to read and write state: a run of user code comes after
             result = handler(call)
+            recorded = None if isinstance(result, Deferred) else clone(result)  # the result may share live dicts
         if isinstance(result, Deferred):
-            result = result.finish()
-        return render_result(operation, result)
+            result = result.finish()  # built from copies taken under the lock
+            recorded = clone(result)
+        response = render_result(operation, result)
+        state.record(RecordedCall(service, operation.name, clone(params), recorded, None))
+        return response
     except ServiceError as error:
-        return render_error(operation, error.code, error.message)
+        response = render_error(operation, error.code, error.message)
+        failure = RecordedError(error.code, error.message, response.status, injected)
+        state.record(RecordedCall(service, operation.name, clone(params), None, failure))
+        return response

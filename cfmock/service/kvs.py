@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from cfmock.backend import associated_store_arn
@@ -35,9 +34,9 @@ def kvs_binding(backend: Any, config: dict[str, Any]) -> Any:
 
     store = backend.key_value_stores.by_arn(arn)
     # No copy: every write replaces store.data with a new dict (KeyValueStore.apply), so the dict of this
-    # moment is a snapshot that later writes never change, and the run reads it without copying 5 MB.
-    contents = MappingProxyType(store.data)
-    return KvsBinding(store.id, contents, store.created, store.data_last_modified or store.created)
+    # moment is a snapshot that later writes never change, and the run reads it without copying 5 MB. (A plain
+    # dict, not a read-only proxy: runs in the worker process pickle it.)
+    return KvsBinding(store.id, store.data, store.created, store.data_last_modified or store.created)
 
 
 # -- control plane -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cfmock.backend.errors import ServiceError
-from cfmock.backend.staged import DEVELOPMENT, LIVE, StageCopy, StagedRegistry, StagedResource
+from cfmock.backend.staged import DEVELOPMENT, LIVE, StageCopy, StagedRegistry, StagedResource, clone
 from cfmock.service.deferred import Deferred
 from cfmock.service.registry import Call, Handler, Result, operation
 from cfmock.wire.constraints import check_shape
@@ -167,7 +167,7 @@ def _test(kind: StagedKind) -> Handler:
         if len(event) > MAX_EVENT_BYTES:
             raise ServiceError("InvalidArgument", f"The test event is larger than {MAX_EVENT_BYTES} bytes.")
         run = kind.run(call, copy, event)  # the code and store contents of this moment
-        summary = kind.summary(resource, stage, copy)
+        summary = clone(kind.summary(resource, stage, copy))  # read now: the run finishes outside the lock
 
         def finish() -> Result:
             result = run()
