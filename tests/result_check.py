@@ -22,6 +22,26 @@ def _present(value: Any) -> Any:
     return value
 
 
+# Required members a decision makes cfmock leave out: (structure shape, member) -> the decision.
+DECIDED_ABSENCES = {("KeyValueStore", "Comment"): "decisions 43: no Comment for a store created without one"}
+
+
+def _fill_decided_absences(value: Any, shape: Any) -> Any:
+    """``value`` with a placeholder for each required member that DECIDED_ABSENCES lets cfmock leave out."""
+    if shape.type_name == "structure" and isinstance(value, Mapping):
+        filled = {
+            key: _fill_decided_absences(item, shape.members[key]) if key in shape.members else item
+            for key, item in value.items()
+        }
+        for member in shape.required_members:
+            if member not in filled and (shape.name, member) in DECIDED_ABSENCES:
+                filled[member] = ""  # the model's type is a string; any valid value stands for "absent"
+        return filled
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_fill_decided_absences(item, shape.member) for item in value]
+    return value
+
+
 def model_mismatch(operation: Any, result: Mapping[str, Any]) -> str | None:
     """What in ``result`` the output shape of ``operation`` does not allow, or None when it matches."""
     from botocore.validate import ParamValidator
@@ -30,7 +50,7 @@ def model_mismatch(operation: Any, result: Mapping[str, Any]) -> str | None:
     present = _present(result)
     if shape is None:
         return None if not present else f"the operation has no output, yet the result is {present!r}"
-    report = ParamValidator().validate(present, shape)
+    report = ParamValidator().validate(_fill_decided_absences(present, shape), shape)
     return report.generate_report() if report.has_errors() else None
 
 
@@ -43,18 +63,24 @@ def results_checked(mismatches: list[str]) -> Iterator[None]:
     """While inside, every handler ``cfmock.service.dispatch.dispatch`` runs is checked; a mismatch is raised
     where the call is made and also appended to ``mismatches``, so that a test swallowing it still fails."""
     from cfmock.service import dispatch as dispatching
+    from cfmock.service.deferred import Deferred
 
     original: Callable[..., Any] = dispatching.dispatch
 
     def checked_dispatch(state: Any, handler: Callable[[Any], Any], operation: Any, request: Any) -> Any:
-        def checked_handler(call: Any) -> Any:
-            result = handler(call)
+        def check(result: Any) -> Any:
             mismatch = model_mismatch(operation, result)
             if mismatch is not None:
                 message = f"{operation.service_model.service_name} {operation.name} answered off-model: {mismatch}"
                 mismatches.append(message)
                 raise ResultMismatch(message)
             return result
+
+        def checked_handler(call: Any) -> Any:
+            result = handler(call)
+            if isinstance(result, Deferred):  # a run finished after the lock: check what it finishes with
+                return Deferred(lambda: check(result.finish()))
+            return check(result)
 
         return original(state, checked_handler, operation, request)
 

@@ -23,8 +23,18 @@ MAX_KEY_BYTES = 512  # quota (api.md §9), though the model allows 1,024
 MAX_VALUE_BYTES = 1024
 MAX_STORE_BYTES = 5 * 1024 * 1024
 MAX_KEYS_PER_UPDATE = 50
+MAX_BATCH_BYTES = 3 * 1024 * 1024  # keys and values of one write call
 MAX_STORES = 50  # the quota sources conflict (50 vs 200, runtime.md §4); the lower one is the safe side
 DEFAULT_LIST_KEYS = 10
+
+# decisions 44: every data-plane quota answers ServiceQuotaExceededException (402). The first two messages are
+# AWS's, recorded (terraform-provider-aws#42789, sst#5748); the others follow their form.
+QUOTA_EXCEEDED = "ServiceQuotaExceededException"
+TOO_MANY_KEYS = "Limit exceeded: Maximum key values pairs that you can update in a single API request"
+VALUE_TOO_BIG = "Limit exceeded: Maximum size of the value in a key value pair"
+KEY_TOO_BIG = "Limit exceeded: Maximum size of the key in a key value pair"
+BATCH_TOO_BIG = "Limit exceeded: Maximum size of the key value pairs that you can update in a single API request"
+STORE_TOO_BIG = "Limit exceeded: Maximum size of a key value store"
 
 
 @dataclass
@@ -34,7 +44,7 @@ class KeyValueStore:
     name: str
     id: str
     arn: str
-    comment: str
+    comment: str | None  # None: created without one, and then absent from every answer (decisions 43)
     created: datetime
     last_modified: datetime
     version: int = 1
@@ -64,14 +74,11 @@ class KeyValueStore:
 
     def summary(self) -> dict[str, Any]:
         """The control plane's ``KeyValueStore`` element."""
-        return {
-            "Name": self.name,
-            "Id": self.id,
-            "Comment": self.comment,
-            "ARN": self.arn,
-            "Status": self.status,
-            "LastModifiedTime": self.last_modified,
-        }
+        summary: dict[str, Any] = {"Name": self.name, "Id": self.id}
+        if self.comment is not None:  # "" stays "" (decisions 43)
+            summary["Comment"] = self.comment
+        summary.update(ARN=self.arn, Status=self.status, LastModifiedTime=self.last_modified)
+        return summary
 
     def counts(self) -> dict[str, Any]:
         return {"ItemCount": len(self.data), "TotalSizeInBytes": self.total_size}
@@ -93,17 +100,26 @@ class KeyValueStore:
         after = {k: v for k, v in self.data.items() if k not in deletes}
         after.update(puts)
         if sum(len(k.encode()) + len(v.encode()) for k, v in after.items()) > MAX_STORE_BYTES:
-            raise ServiceError("ServiceQuotaExceededException", "The key value store would exceed its 5 MB size quota.")
-        self.data = after
+            raise ServiceError(QUOTA_EXCEEDED, STORE_TOO_BIG)
+        self.data = after  # a new dict, never an update in place: runs hold the old one as their snapshot
         self.data_version += 1
         self.data_last_modified = clock()
 
 
 def check_entry(key: str, value: str) -> None:
     if len(key.encode()) > MAX_KEY_BYTES:
-        raise ServiceError("ValidationException", f"Keys must be at most {MAX_KEY_BYTES} bytes.")
+        raise ServiceError(QUOTA_EXCEEDED, KEY_TOO_BIG)
     if len(value.encode()) > MAX_VALUE_BYTES:
-        raise ServiceError("ValidationException", f"Values must be at most {MAX_VALUE_BYTES} bytes.")
+        raise ServiceError(QUOTA_EXCEEDED, VALUE_TOO_BIG)
+
+
+def check_batch(puts: Mapping[str, str], deletes: list[str]) -> None:
+    """The quotas of one write call (PutKey, DeleteKey, UpdateKeys): key count first, then its size."""
+    if len(puts) + len(deletes) > MAX_KEYS_PER_UPDATE:
+        raise ServiceError(QUOTA_EXCEEDED, TOO_MANY_KEYS)
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in puts.items()) + sum(len(k.encode()) for k in deletes)
+    if size > MAX_BATCH_BYTES:
+        raise ServiceError(QUOTA_EXCEEDED, BATCH_TOO_BIG)
 
 
 class KeyValueStoreRegistry:
@@ -127,7 +143,7 @@ class KeyValueStoreRegistry:
 
     # -- control plane ---------------------------------------------------------------------------------
 
-    def create(self, name: str, comment: str = "", tags: list[dict[str, str]] | None = None) -> KeyValueStore:
+    def create(self, name: str, comment: str | None = None, tags: list[dict[str, str]] | None = None) -> KeyValueStore:
         if name in self._stores:
             raise ServiceError("EntityAlreadyExists")
         if len(self._stores) >= MAX_STORES:

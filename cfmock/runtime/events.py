@@ -215,9 +215,8 @@ def _shape_request(req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shape_response(resp: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "headers" in resp:
-        out["headers"] = _shape_map(resp["headers"])
+    # Completed with {} when the code set none, as cookies are (decisions 41: a recorded output shows it).
+    out: dict[str, Any] = {"headers": _shape_map(resp["headers"]) if resp.get("headers") is not None else {}}
     if "statusDescription" in resp:
         out["statusDescription"] = resp["statusDescription"]
     out["cookies"] = _shape_map(resp["cookies"], cookie=True) if resp.get("cookies") is not None else {}

@@ -80,10 +80,10 @@ def _iso(moment: datetime | None) -> str | None:
 def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: KvsBinding | None,
             limits: RuntimeLimits, now_ms: int | None) -> str:  # fmt: skip
     kvs_data = None
-    if kvs is not None:
+    if kvs is not None:  # the contents stay in Python: the run asks for keys (_Run.answer_requests)
         kvs_data = {
             "id": kvs.store_id,
-            "data": dict(kvs.data),
+            "keyCount": len(kvs.data),
             "created": _iso(kvs.created),
             "lastModified": _iso(kvs.last_modified),
         }
@@ -113,8 +113,10 @@ def _evaluate(ctx: quickjs.Context, access: native.Native | None, source: str, *
 class _Run:
     """The state of one run; the context is dropped with it."""
 
-    def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str) -> None:
+    def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str,
+                 kvs: KvsBinding | None = None) -> None:  # fmt: skip
         self.prepared = prepared
+        self.kvs = kvs
         self.limits = limits
         self.native = native.native()
         self.ctx = quickjs.Context()
@@ -220,7 +222,7 @@ class _Run:
                 outcome.timed_out = True
                 return
             self._arm()
-            if not self.ctx.execute_pending_job():
+            if not self.ctx.execute_pending_job() and not self._answer_requests():
                 return
             jobs += 1
             # A heap census walks every object, so it runs after jobs 1, 2, 4, 8… and then every 4096th.
@@ -228,6 +230,20 @@ class _Run:
                 outcome.error = OUT_OF_MEMORY_MESSAGE
                 self.out_of_memory = True
                 return
+
+    def _answer_requests(self) -> bool:
+        """Answer what the code asked the host for (KVS lookups in the store's snapshot); False if nothing."""
+        self._engine_mode()
+        asked = str(self.engine("asked") or "")
+        if not asked:
+            return False
+        data = self.kvs.data if self.kvs is not None else {}
+        replies = []
+        for op, key in json.loads(f"[{asked}]"):
+            value = data.get(key)
+            replies.append(value is not None if op == "exists" else value)
+        self.engine("answer", json.dumps(replies))
+        return True
 
     def _heap_full(self) -> bool:
         """Sample the heap; True when it is at the memory limit."""
@@ -313,7 +329,7 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
             now_ms: int | None = None) -> Outcome:  # fmt: skip
     """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON);
     ``now_ms`` is the run's clock in epoch milliseconds (see clock.py)."""
-    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms))
+    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms), kvs)
     outcome = Outcome()
     result = run.user_phase(payload, outcome)
     run.finish(result, outcome)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cfmock.backend import CloudFrontBackend
+from cfmock.service.deferred import Deferred
 from cfmock.wire.constraints import check_constraints
 
 Result = dict[str, Any]
@@ -35,4 +36,4 @@ class Call:
             check_constraints(self.operation, params, error)
 
 
-Handler = Callable[[Call], Result]
+Handler = Callable[[Call], "Result | Deferred"]  # Deferred: finished after the lock is released

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cfmock.backend.connection_functions import connection_function_summary
@@ -11,17 +12,11 @@ from cfmock.service.kvs import kvs_binding
 from cfmock.service.staged_api import StagedKind, run_safely
 
 
-def _run_connection(call: Call, copy: StageCopy, connection: bytes) -> Any:
+def _run_connection(call: Call, copy: StageCopy, connection: bytes) -> Callable[[], Any]:
     from cfmock.runtime import run_connection_function
 
-    return run_safely(
-        call,
-        run_connection_function,
-        copy.code,
-        connection,
-        runtime=copy.runtime,
-        kvs=kvs_binding(call.backend, copy.config),
-    )
+    kvs = kvs_binding(call.backend, copy.config)  # under the lock; the run itself comes after it
+    return lambda: run_safely(call, run_connection_function, copy.code, connection, runtime=copy.runtime, kvs=kvs)
 
 
 CONNECTION_FUNCTIONS = StagedKind(

@@ -17,6 +17,7 @@ from cfmock.backend.errors import ServiceError
 from cfmock.backend.staged import clone
 from cfmock.options import MockOptions
 from cfmock.records import RecordedCall, RecordedError
+from cfmock.service.deferred import Deferred
 from cfmock.service.injection import ErrorInjector
 from cfmock.service.registry import Call, Handler, find_handler
 from cfmock.wire.render import WireResponse, render_error, render_result
@@ -73,9 +74,12 @@ def dispatch(state: MockState, handler: Handler, operation: Any, request: Mappin
             raise injected_error
         backend = state.backend
         call = Call(backend, operation, params, state.options)
-        with backend.lock:
+        with backend.lock:  # held only to read and write state: a run of user code comes after
             result = handler(call)
             # Cloned under the lock: the result may share dicts with the live state.
+            recorded = None if isinstance(result, Deferred) or not state.recording else clone(result)
+        if isinstance(result, Deferred):
+            result = result.finish()  # built from copies taken under the lock
             recorded = clone(result) if state.recording else None
         response = render_result(operation, result)
         state.record(service, operation.name, params, recorded, None)

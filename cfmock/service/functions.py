@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cfmock.backend.functions import function_summary
@@ -11,17 +12,18 @@ from cfmock.service.kvs import kvs_binding
 from cfmock.service.staged_api import StagedKind, parse_max_items, run_safely
 
 
-def _run_viewer(call: Call, copy: StageCopy, event: bytes) -> Any:
+def _run_viewer(call: Call, copy: StageCopy, event: bytes) -> Callable[[], Any]:
     from cfmock.runtime import run_viewer_function
 
-    return run_safely(
+    kvs = kvs_binding(call.backend, copy.config)  # under the lock; the run itself comes after it
+    return lambda: run_safely(
         call,
         run_viewer_function,
         copy.code,
         event,
         runtime=copy.runtime,
         edge_location=call.settings.edge_location,
-        kvs=kvs_binding(call.backend, copy.config),
+        kvs=kvs,
     )
 
 

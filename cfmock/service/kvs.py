@@ -7,7 +7,14 @@ from typing import Any
 
 from cfmock.backend import associated_store_arn
 from cfmock.backend.errors import ServiceError
-from cfmock.backend.kvs import MAX_KEYS_PER_UPDATE, KeyValueStore, KeyValueStoreRegistry
+from cfmock.backend.kvs import (
+    MAX_KEYS_PER_UPDATE,
+    QUOTA_EXCEEDED,
+    TOO_MANY_KEYS,
+    KeyValueStore,
+    KeyValueStoreRegistry,
+    check_batch,
+)
 from cfmock.errors import UnsupportedOperationError
 from cfmock.service.call import Call, Result
 from cfmock.service.staged_api import LOCATION_PREFIX, parse_max_items, tags_of
@@ -25,7 +32,10 @@ def kvs_binding(backend: Any, config: dict[str, Any]) -> Any:
     from cfmock.runtime import KvsBinding
 
     store = backend.key_value_stores.by_arn(arn)
-    return KvsBinding(store.id, dict(store.data), store.created, store.data_last_modified or store.created)
+    # No copy: every write replaces store.data with a new dict (KeyValueStore.apply), so the dict of this
+    # moment is a snapshot that later writes never change, and the run reads it without copying 5 MB. (A plain
+    # dict, not a read-only proxy: runs in the worker process pickle it.)
+    return KvsBinding(store.id, store.data, store.created, store.data_last_modified or store.created)
 
 
 # -- control plane -------------------------------------------------------------------------------------
@@ -40,7 +50,7 @@ def create_key_value_store(call: Call) -> Result:
             "cfmock cannot import a key value store from S3 (ImportSource). Create the store without it and "
             "seed it from the test: mock.key_value_stores[name].load_import_file(...) or .put(key, value).",
         )
-    store = _stores(call).create(p["Name"], p.get("Comment", ""), tags_of(p))
+    store = _stores(call).create(p["Name"], p.get("Comment"), tags_of(p))
     result = {
         "KeyValueStore": store.summary(),  # PROVISIONING in the create answer only (decisions 34)
         "ETag": store.etag,
@@ -98,6 +108,7 @@ def _write(call: Call, puts: dict[str, str], deletes: list[str]) -> Result:
     registry = _stores(call)
     registry.check_data_etag(store, call.params.get("IfMatch"))
     call.validate()
+    check_batch(puts, deletes)  # the quotas of one call (decisions 44); a call that breaks one changes nothing
     registry.write(store, call.params.get("IfMatch"), puts, deletes)
     return {**store.counts(), "ETag": store.data_etag}
 
@@ -147,7 +158,7 @@ def update_keys(call: Call) -> Result:
     if not puts_list and not deletes:
         raise ServiceError("ValidationException", "UpdateKeys needs at least one put or delete.")
     if len(puts_list) + len(deletes) > MAX_KEYS_PER_UPDATE:
-        raise ServiceError("ValidationException", f"UpdateKeys takes at most {MAX_KEYS_PER_UPDATE} keys per call.")
+        raise ServiceError(QUOTA_EXCEEDED, TOO_MANY_KEYS)  # decisions 44, before the duplicates are looked at
     puts = {item["Key"]: item["Value"] for item in puts_list}
     if len(puts) != len(puts_list) or len(set(deletes)) != len(deletes) or set(puts) & set(deletes):
         raise ServiceError("ValidationException", "A key may appear only once in an UpdateKeys call.")

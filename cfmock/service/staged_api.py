@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from cfmock.backend.errors import ServiceError
-from cfmock.backend.staged import DEVELOPMENT, LIVE, StageCopy, StagedRegistry, StagedResource
+from cfmock.backend.staged import DEVELOPMENT, LIVE, StageCopy, StagedRegistry, StagedResource, clone
 from cfmock.service.call import Call, Handler, Result
+from cfmock.service.deferred import Deferred
 from cfmock.wire.constraints import check_shape
 
 LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/"  # decisions 16
 MAX_EVENT_BYTES = 40_960  # decisions 23
 logger = logging.getLogger("cfmock")
 
-Runner = Callable[[Call, StageCopy, bytes], Any]
+# Reads what a run needs (under the lock) and returns the run itself, which happens after the lock is released.
+Runner = Callable[[Call, StageCopy, bytes], Callable[[], Any]]
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def delete(kind: StagedKind) -> Handler:
 
 
 def test(kind: StagedKind) -> Handler:
-    def test(call: Call) -> Result:
+    def test(call: Call) -> Result | Deferred:
         p = call.params
         registry = kind.registry(call)
         resource = registry.find(p[kind.key])
@@ -157,15 +159,21 @@ def test(kind: StagedKind) -> Handler:
         event = p[kind.test_input]
         if len(event) > MAX_EVENT_BYTES:
             raise ServiceError("InvalidArgument", f"The test event is larger than {MAX_EVENT_BYTES} bytes.")
-        result = kind.run(call, copy, event)
-        return {
-            kind.test_result: {
-                f"{kind.noun}Summary": kind.summary(resource, stage, copy),
-                "ComputeUtilization": str(result.compute_utilization),
-                f"{kind.noun}ExecutionLogs": list(result.logs),
-                f"{kind.noun}ErrorMessage": result.error_message,
-                f"{kind.noun}Output": result.output,
+        run = kind.run(call, copy, event)  # the code and store contents of this moment
+        summary = clone(kind.summary(resource, stage, copy))  # read now: the run finishes outside the lock
+
+        def finish() -> Result:
+            result = run()
+            return {
+                kind.test_result: {
+                    f"{kind.noun}Summary": summary,
+                    "ComputeUtilization": str(result.compute_utilization),
+                    f"{kind.noun}ExecutionLogs": list(result.logs),
+                    f"{kind.noun}ErrorMessage": result.error_message,
+                    f"{kind.noun}Output": result.output,
+                }
             }
-        }
+
+        return Deferred(finish)
 
     return test

@@ -11,6 +11,7 @@ import base64
 import itertools
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,10 +35,18 @@ class WireResponse:
     body: bytes = b""
 
 
-def _escape(text: str) -> str:
-    if "&" in text or "<" in text or ">" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
+# decisions 42: what XML 1.0 cannot carry (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF)
+# becomes U+FFFD, so every response is well-formed. CR is sent as a reference, which parsers keep as CR.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML character data: escaped, and only characters XML 1.0 can carry (decisions 42)."""
+    if _NEEDS_WORK.search(text) is None:  # the common case: one scan, no copies
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def iso_timestamp(value: datetime) -> str:
@@ -81,7 +90,7 @@ def _scalar_text(shape: Any) -> Callable[[Any], str]:
         return lambda v: base64.b64encode(v).decode("ascii")
     if kind in ("integer", "long"):
         return lambda v: str(int(v))
-    return lambda v: _escape(str(v))
+    return lambda v: xml_text(str(v))
 
 
 _XML_WRITERS: dict[tuple[str, str], Writer] = {}
@@ -258,7 +267,7 @@ def render_error(operation: Any, code: str, message: str, status: int | None = N
     kind = "Receiver" if status >= 500 else "Sender"
     body = (
         f'<?xml version="1.0"?>\n<ErrorResponse xmlns="{_namespace(operation)}"><Error><Type>{kind}</Type>'
-        f"<Code>{_escape(code)}</Code><Message>{_escape(message)}</Message></Error>"
+        f"<Code>{xml_text(code)}</Code><Message>{xml_text(message)}</Message></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     ).encode()
     return WireResponse(status, _base_headers(request_id, body, "text/xml"), body)

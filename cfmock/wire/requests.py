@@ -64,19 +64,19 @@ class _OperationParser:
         if match is None:
             raise ServiceError("InvalidArgument", f"Unexpected request path {request['url_path']!r}.")
         for name, wire_name, member in self.labels:
-            params[name] = _scalar(member, unquote(match.group(wire_name)))
+            params[name] = self._outside_body(member, unquote(match.group(wire_name)))
         query = request.get("query_string") or {}
         if isinstance(query, str):
             query = dict(parse_qsl(query, keep_blank_values=True))
         for name, wire_name, member in self.query:
             if wire_name in query:
-                params[name] = _scalar(member, query[wire_name])
+                # botocore leaves values it was not given as strings unconverted here; on the wire they are text.
+                params[name] = self._outside_body(member, _text(query[wire_name]))
         if self.headers:
             headers = {k.lower(): v for k, v in request.get("headers", {}).items()}
             for name, wire_name, member in self.headers:
                 if wire_name in headers:
-                    value = headers[wire_name]
-                    params[name] = _scalar(member, value.decode() if isinstance(value, bytes) else value)
+                    params[name] = self._outside_body(member, _text(headers[wire_name]))
         body = request.get("body") or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -88,7 +88,22 @@ class _OperationParser:
                 params[name] = self._document(body, member)
         elif self.body_members and body:
             params.update(self._document(body, self.shape, only=self.body_members))
+        if self.shape is not None:
+            _check_required(self.shape, params, "", self.invalid)
         return params
+
+    @property
+    def invalid(self) -> str:
+        """The code of a request that does not fit the model (decisions 17; the data plane's own)."""
+        return "ValidationException" if self.protocol == "rest-json" else "MalformedXML"
+
+    def _outside_body(self, member: Any, text: str) -> Any:
+        """A URI label, query parameter or header: text that must convert to the member's type."""
+        try:
+            return _scalar(member, text)
+        except (ValueError, TypeError):
+            code = "ValidationException" if self.protocol == "rest-json" else "InvalidArgument"
+            raise ServiceError(code, f"The value '{text}' is not a valid {member.type_name}.") from None
 
     def _document(self, body: bytes, shape: Any, only: Mapping[str, Any] | None = None) -> Params:
         if self.protocol == "rest-json":
@@ -96,12 +111,72 @@ class _OperationParser:
                 document = json.loads(body)
             except ValueError:
                 raise ServiceError("SerializationException", "The request body is not valid JSON.") from None
-            return dict(_from_json(shape, document, only))
+            return dict(_from_json(shape, document, "", only))
         try:
             root = ET.fromstring(body)
         except ET.ParseError:
             raise ServiceError("MalformedXML", "The XML you provided was not well-formed.") from None
-        return dict(_from_xml(shape, root, only))
+        try:
+            return dict(_from_xml(shape, root, only))
+        except (ValueError, TypeError):  # an integer, timestamp or base64 blob that is not one
+            raise ServiceError("MalformedXML", _SCHEMA_MESSAGE) from None
+
+
+_SCHEMA_MESSAGE = "The XML you provided was not well-formed or did not validate against our published schema."
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "float": (int, float),
+    "double": (int, float),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "blob": (str,),
+    "timestamp": (int, float, str),
+}
+
+
+def _is_json_type(value: Any, kind: str) -> bool:
+    expected = _JSON_TYPES.get(kind, (object,))
+    return isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _check_required(shape: Any, value: Any, path: str, code: str) -> None:
+    """Every required member present, in the body and the query string (decisions 17's message form).
+
+    Headers are left out: a missing If-Match has its own answer (decisions 7)."""
+    missing: list[str] = []
+    _find_missing(shape, value, path, missing)
+    if missing:
+        noun = "error" if len(missing) == 1 else "errors"
+        found = "; ".join(
+            f"Value null at '{where}' failed to satisfy constraint: Member must not be null" for where in missing
+        )
+        raise ServiceError(code, f"{len(missing)} validation {noun} detected: {found}")
+
+
+def _find_missing(shape: Any, value: Any, path: str, out: list[str]) -> None:
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            where = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+            if value.get(name) is None:
+                if name in shape.required_members and member.serialization.get("location") != "header":
+                    out.append(where)
+            else:
+                _find_missing(member, value[name], where, out)
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_missing(shape.member, item, f"{path}.{index + 1}.member", out)
 
 
 def _local(tag: str) -> str:
@@ -144,23 +219,34 @@ def _from_xml(shape: Any, node: ET.Element, only: Mapping[str, Any] | None = Non
     return _scalar(shape, node.text or "")
 
 
-def _from_json(shape: Any, value: Any, only: Mapping[str, Any] | None = None) -> Any:
+def _from_json(shape: Any, value: Any, path: str, only: Mapping[str, Any] | None = None) -> Any:
+    """A JSON value of ``shape``; a value of another JSON type is a ValidationException (null is absent)."""
     kind = shape.type_name
+    if not _is_json_type(value, kind):
+        shown = json.dumps(value)[:100]
+        raise ServiceError(
+            "ValidationException",
+            f"1 validation error detected: Value '{shown}' at '{path}' failed to satisfy constraint: "
+            f"Member must be a {kind}",
+        )
     if kind == "structure":
-        if not isinstance(value, dict):
-            raise ServiceError("SerializationException", f"Expected an object for {shape.name}.")
         members = only or shape.members
-        return {
-            name: _from_json(member, value[member.serialization.get("name", name)])
-            for name, member in members.items()
-            if member.serialization.get("name", name) in value
-        }
+        out: Params = {}
+        for name, member in members.items():
+            wire_name = member.serialization.get("name", name)
+            if value.get(wire_name) is not None:
+                where = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+                out[name] = _from_json(member, value[wire_name], where)
+        return out
     if kind == "list":
-        return [_from_json(shape.member, item) for item in value]
+        return [_from_json(shape.member, item, f"{path}.{i + 1}.member") for i, item in enumerate(value)]
     if kind == "map":
-        return {key: _from_json(shape.value, item) for key, item in value.items()}
+        return {key: _from_json(shape.value, item, f"{path}.{key}") for key, item in value.items()}
     if kind == "blob":
-        return base64.b64decode(value)
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError:
+            raise ServiceError("ValidationException", f"The value at '{path}' is not valid base64.") from None
     if kind == "timestamp" and isinstance(value, int | float):
         return datetime.fromtimestamp(value, UTC)
     return value

@@ -33,8 +33,8 @@ def mock() -> Iterator[CloudFrontMock]:
          "InvalidArgument"),
         (lambda m: m.connection_functions.create("c", "x", runtime="cloudfront-js-1.0"), "InvalidArgument"),
         (lambda m: [m.key_value_stores.create("s"), m.key_value_stores.create("s")], "EntityAlreadyExists"),
-        (lambda m: m.key_value_stores.create("s").put("k" * 513, "v"), "ValidationException"),
-        (lambda m: m.key_value_stores.create("s").put("k", "v" * 1025), "ValidationException"),
+        (lambda m: m.key_value_stores.create("s").put("k" * 513, "v"), "ServiceQuotaExceededException"),
+        (lambda m: m.key_value_stores.create("s").put("k", "v" * 1025), "ServiceQuotaExceededException"),
     ],
 )  # fmt: skip
 def test_a_broken_rule_is_a_value_error_naming_the_aws_error(

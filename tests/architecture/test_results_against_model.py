@@ -80,3 +80,19 @@ def test_an_operation_without_output_must_answer_nothing() -> None:
     assert model_mismatch(delete, {}) is None
     if delete.output_shape is None:
         assert model_mismatch(delete, {"ETag": "x"}) is not None
+
+
+def test_a_decided_absence_is_allowed_and_nothing_else_is(handler_results_match_the_model: list[str]) -> None:
+    """decisions 43 leaves a store's Comment out although the model requires it; another required member missing
+    is still reported."""
+    with mock_cloudfront_functions():
+        cf = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+        store = cf.create_key_value_store(Name="no-comment")["KeyValueStore"]
+    assert "Comment" not in store
+    describe = _operation("DescribeKeyValueStore")
+    structure = describe.output_shape.members["KeyValueStore"]
+    complete = {name: store[name] for name in structure.required_members if name in store}
+    assert model_mismatch(describe, {"KeyValueStore": complete, "ETag": "E1"}) is None
+    dropped = next(name for name in structure.required_members if name != "Comment")
+    partial = {name: value for name, value in complete.items() if name != dropped}
+    assert dropped in (model_mismatch(describe, {"KeyValueStore": partial, "ETag": "E1"}) or "")

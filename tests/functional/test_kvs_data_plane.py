@@ -24,6 +24,8 @@ DUMMY = {"aws_access_key_id": "x", "aws_secret_access_key": "y"}
 MISSING_ARN = f"arn:aws:cloudfront::{ACCOUNT}:key-value-store/00000000-0000-4000-8000-00000000dead"
 FIVE_MB = 5 * 1024 * 1024
 _MODEL = botocore.session.get_session().get_service_model("cloudfront-keyvaluestore")
+QUOTA_STATUS = _MODEL.shape_for("ServiceQuotaExceededException").metadata["error"]["httpStatusCode"]
+VALIDATION_STATUS = _MODEL.shape_for("ValidationException").metadata["error"]["httpStatusCode"]
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +295,7 @@ def test_a_deleted_store_is_resource_not_found(kvs: Any, store: Any) -> None:
 )
 @pytest.mark.parametrize("operation", ["put_key", "update_keys"])
 def test_key_and_value_byte_limits(kvs: Any, store: Any, key: str, value: str, ok: bool, operation: str) -> None:
-    """Keys over 512 bytes and values over 1 KB are ValidationException 400; the limits count UTF-8 bytes."""
+    """Keys over 512 bytes and values over 1 KB break a quota (decisions 44); the limits count UTF-8 bytes."""
     etag = store.etag
 
     def call() -> Any:
@@ -305,9 +307,9 @@ def test_key_and_value_byte_limits(kvs: Any, store: Any, key: str, value: str, o
         assert call()["ItemCount"] == 1
         assert store.get(key) == value
     else:
-        with pytest.raises(kvs.exceptions.ValidationException) as excinfo:
+        with pytest.raises(kvs.exceptions.ServiceQuotaExceededException) as excinfo:
             call()
-        assert error_of(excinfo) == ("ValidationException", 400)
+        assert error_of(excinfo) == ("ServiceQuotaExceededException", QUOTA_STATUS)
         assert (store.data, store.etag) == ({}, etag)
 
 
@@ -318,7 +320,7 @@ def test_store_size_quota_is_service_quota_exceeded(kvs: Any, store: Any) -> Non
     etag = store.etag
     with pytest.raises(kvs.exceptions.ServiceQuotaExceededException) as excinfo:
         kvs.put_key(KvsARN=store.arn, Key="z", Value="", IfMatch=etag)
-    assert error_of(excinfo) == ("ServiceQuotaExceededException", 402)
+    assert error_of(excinfo) == ("ServiceQuotaExceededException", QUOTA_STATUS)
     with pytest.raises(kvs.exceptions.ServiceQuotaExceededException):
         kvs.update_keys(KvsARN=store.arn, IfMatch=etag, Puts=[{"Key": "k00000", "Value": "v" * 1019}])
     assert store.etag == etag
@@ -412,29 +414,36 @@ def test_update_keys_applies_puts_and_deletes_together(kvs: Any, store: Any) -> 
     assert done["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
-def _failing_batches() -> dict[str, dict[str, Any]]:
+def _failing_batches() -> dict[str, tuple[str, dict[str, Any]]]:
     good = [{"Key": "new", "Value": "1"}]
+    quota, invalid = "ServiceQuotaExceededException", "ValidationException"
     return {
-        "value-too-big": {"Puts": [*good, {"Key": "big", "Value": "x" * 1025}]},
-        "key-too-big": {"Puts": [*good, {"Key": "k" * 513, "Value": "x"}]},
-        "51-keys": {"Puts": [{"Key": f"p{i}", "Value": "1"} for i in range(51)]},
-        "51-keys-mixed": {
-            "Puts": [{"Key": f"p{i}", "Value": "1"} for i in range(26)],
-            "Deletes": [{"Key": f"k{i}"} for i in range(25)],
-        },
-        "empty": {},
-        "empty-lists": {"Puts": [], "Deletes": []},
+        "value-too-big": (quota, {"Puts": [*good, {"Key": "big", "Value": "x" * 1025}]}),
+        "key-too-big": (quota, {"Puts": [*good, {"Key": "k" * 513, "Value": "x"}]}),
+        "51-keys": (quota, {"Puts": [{"Key": f"p{i}", "Value": "1"} for i in range(51)]}),
+        "51-keys-mixed": (
+            quota,
+            {
+                "Puts": [{"Key": f"p{i}", "Value": "1"} for i in range(26)],
+                "Deletes": [{"Key": f"k{i}"} for i in range(25)],
+            },
+        ),
+        "empty": (invalid, {}),
+        "empty-lists": (invalid, {"Puts": [], "Deletes": []}),
     }
 
 
-@pytest.mark.parametrize("batch", _failing_batches().values(), ids=_failing_batches().keys())
-def test_a_failing_batch_changes_nothing_and_keeps_the_etag(kvs: Any, store: Any, batch: dict[str, Any]) -> None:
-    """api.md §7: UpdateKeys is atomic; over 50 keys or a bad entry -> ValidationException 400."""
+@pytest.mark.parametrize(("code", "batch"), _failing_batches().values(), ids=_failing_batches().keys())
+def test_a_failing_batch_changes_nothing_and_keeps_the_etag(
+    kvs: Any, store: Any, code: str, batch: dict[str, Any]
+) -> None:
+    """api.md §7: UpdateKeys is atomic; a broken quota (decisions 44) or an empty batch changes nothing."""
     store.update({f"k{i}": "v" for i in range(25)})
     before, etag = store.data, store.etag
-    with pytest.raises(kvs.exceptions.ValidationException) as excinfo:
+    with pytest.raises(ClientError) as excinfo:
         kvs.update_keys(KvsARN=store.arn, IfMatch=etag, **batch)
-    assert error_of(excinfo) == ("ValidationException", 400)
+    status = _MODEL.shape_for(code).metadata["error"]["httpStatusCode"]
+    assert error_of(excinfo) == (code, status)
     assert (store.data, store.etag) == (before, etag)
     described = kvs.describe_key_value_store(KvsARN=store.arn)
     assert (described["ETag"], described["ItemCount"]) == (etag, 25)
@@ -573,7 +582,7 @@ def test_load_import_file_rejects_bad_documents_and_loads_nothing(cloudfront_fun
 
 def test_seeding_respects_the_quotas(cloudfront_functions: Any) -> None:
     handle = cloudfront_functions.key_value_stores.create("s")
-    with pytest.raises(Exception, match="512"):
+    with pytest.raises(Exception, match=r"^ServiceQuotaExceededException: Limit exceeded: Maximum size of the key"):
         handle.put("k" * 513, "v")
     assert handle.data == {}
 

@@ -19,6 +19,15 @@ V2 = "cloudfront-js-2.0"
 _STANDIN_PRELUDE = """
 globalThis.__cfmock_modules = {};
 globalThis.__cfmock_host = %s;
+// The engine's host.ask, answered at once from host.kvs.data (the engine asks Python, which holds the data).
+__cfmock_host.ask = function (op, key, answer) {
+  var kvs = __cfmock_host.kvs, data = (kvs && kvs.data) || {};
+  var has = Object.prototype.hasOwnProperty.call(data, key);
+  return new Promise(function (resolve) { resolve(answer(op === 'exists' ? has : has ? data[key] : null)); });
+};
+if (__cfmock_host.kvs && __cfmock_host.kvs.keyCount === undefined && __cfmock_host.kvs.data) {
+  __cfmock_host.kvs.keyCount = Object.keys(__cfmock_host.kvs.data).length;
+}
 (function () {
   var cache = {};
   globalThis.require = function (name) {

@@ -69,7 +69,7 @@ function handler(event) { console.log(cf.host()); return event.request; }"""
         "originRecords": [],
         "kvs": {
             "id": "8aa76c93-3198-462c-aaf6-0123456789ab",
-            "data": {"k": "v"},
+            "keyCount": 1,  # the contents stay in Python: the run asks for keys
             "created": "2023-11-30T23:07:55.765Z",
             "lastModified": "2024-01-02T03:04:05.000Z",
         },

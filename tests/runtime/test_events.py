@@ -132,7 +132,7 @@ def test_output_key_order_and_additions() -> None:
                 "cookies": {"c": {"value": "v", "attributes": "Path=/",
                                   "multiValue": [{"value": "v", "attributes": "Path=/"}, {"value": "w"}]}}}  # fmt: skip
     assert shape_output(response) == (
-        '{"response":{"cookies":{"c":{"attributes":"Path=/","value":"v","multiValue":'
+        '{"response":{"headers":{},"cookies":{"c":{"attributes":"Path=/","value":"v","multiValue":'
         '[{"attributes":"Path=/","value":"v"},{"value":"w"}]}},"statusCode":404,'
         '"body":{"encoding":"base64","data":"aGk="}}}'
     )
@@ -142,3 +142,14 @@ def test_string_querystring_is_shown_as_assigned() -> None:
     code = "function handler(event) { event.request.querystring = 'a=1&b=2'; return event.request; }"
     out = json.loads(run_viewer_function(code, MINIMAL).output)
     assert out["request"]["querystring"] == "a=1&b=2"
+
+
+@pytest.mark.parametrize("headers", ["absent", None])
+def test_a_response_without_headers_gets_empty_headers(headers: Any) -> None:
+    """decisions 41: completed with {} as cookies are."""
+    response: dict[str, Any] = {"statusCode": 302, "statusDescription": "Found"}
+    if headers != "absent":
+        response["headers"] = headers
+    assert shape_output(response) == (
+        '{"response":{"headers":{},"statusDescription":"Found","cookies":{},"statusCode":302}}'
+    )

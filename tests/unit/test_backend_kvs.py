@@ -78,7 +78,8 @@ def test_create_shapes_a_provisioning_store_at_version_one() -> None:
     }
     assert stores.provisioned(store).status == READY
     assert store.etag == V1  # READY does not bump the ETag (api.md §6.2 recommendation)
-    assert stores.create("t").comment == ""
+    without = stores.create("t")
+    assert without.comment is None and "Comment" not in without.summary()  # decisions 43
 
 
 def test_duplicate_name_and_unknown_name() -> None:
@@ -114,7 +115,7 @@ def test_if_match_rules_of_update_and_delete() -> None:
             with pytest.raises(ServiceError) as excinfo:
                 operation(if_match)
             assert code_of(excinfo) == code
-    assert (store.version, store.comment) == (1, "")
+    assert (store.version, store.comment) == (1, None)
     assert stores.find("s") is store
 
 
@@ -248,7 +249,7 @@ def test_entry_limits_count_utf8_bytes(key: str, value: str, ok: bool) -> None:
     else:
         with pytest.raises(ServiceError) as excinfo:
             stores.write(store, etag, {key: value}, [])
-        assert code_of(excinfo) == "ValidationException"
+        assert code_of(excinfo) == "ServiceQuotaExceededException"  # decisions 44
         assert (store.data, store.data_etag) == ({}, etag)
 
 
@@ -388,7 +389,9 @@ def test_random_batches_keep_counts_and_etags_consistent_with_a_dict_model(opera
             with pytest.raises(ServiceError) as excinfo:
                 stores.write(store, if_match, puts, deletes)
             expected_codes = (
-                {"ConflictException"} if kind == "stale" else {"ValidationException", "ResourceNotFoundException"}
+                {"ConflictException"}
+                if kind == "stale"
+                else {"ServiceQuotaExceededException", "ResourceNotFoundException"}
             )
             assert code_of(excinfo) in expected_codes
             assert store.data_etag == etag

@@ -12,6 +12,8 @@ from typing import Any
 
 import botocore.session
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cfmock.wire.render import WireResponse, iso_timestamp, render_error, render_result
 
@@ -231,3 +233,42 @@ def test_error_request_ids_look_like_uuids() -> None:
     assert re.fullmatch(
         r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", response.headers["x-amzn-RequestId"]
     )
+
+
+# -- decisions 42: every response is well-formed XML ----------------------------------------------------------
+
+_XML_CHAR_RANGES = ((0x9, 0x9), (0xA, 0xA), (0xD, 0xD), (0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+
+
+def _xml_can_carry(ch: str) -> bool:
+    """The XML 1.0 ``Char`` production, written out from the specification."""
+    return any(low <= ord(ch) <= high for low, high in _XML_CHAR_RANGES)
+
+
+def _expected_text(text: str) -> str:
+    return "".join(ch if _xml_can_carry(ch) else "\ufffd" for ch in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=())))
+def test_any_text_renders_well_formed_and_reads_back(value: str) -> None:
+    """Whatever a string holds, the document parses; what XML cannot carry reads back as U+FFFD, the rest as is
+    (CR included: parsers would turn a literal CR into LF)."""
+    response = render_result(op("DescribeFunction"), {"FunctionSummary": summary(Comment=value), "ETag": "E"})
+    assert text(xml(response), "FunctionConfig/Comment") == _expected_text(value)
+    error = render_error(op("DescribeFunction"), "NoSuchFunctionExists", value)
+    assert text(ET.fromstring(error.body), "Error/Message") == _expected_text(value)
+
+
+@pytest.mark.parametrize(
+    "bad", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"]
+)
+def test_characters_xml_cannot_carry_become_the_replacement_character(bad: str) -> None:
+    response = render_result(op("DescribeFunction"), {"FunctionSummary": summary(Comment=f"a{bad}b"), "ETag": "E"})
+    assert text(xml(response), "FunctionConfig/Comment") == "a\ufffdb"
+
+
+@pytest.mark.parametrize("kept", ["\t", "\n", "\r", "\r\n", "\x7f", "\x85", "\ud7ff", "\ue000", "\ufffd", "\U0001f600"])
+def test_characters_xml_can_carry_are_kept(kept: str) -> None:
+    response = render_result(op("DescribeFunction"), {"FunctionSummary": summary(Comment=f"a{kept}b"), "ETag": "E"})
+    assert text(xml(response), "FunctionConfig/Comment") == f"a{kept}b"

@@ -28,6 +28,26 @@
   // can be compiled lazily on first require(); it is removed before the user's code runs.
   var host = { runtime: cfg.runtime, eventType: cfg.eventType, edgeLocation: cfg.edgeLocation,
                originRecords: [], kvs: cfg.kvs, compile: function (src) { return realEval(src); } };
+  // host.ask(op, key, answer): a promise settled once Python answers the request (a lookup in the associated
+  // store's snapshot, so the store is never copied into the run); answer(reply) gives its value or throws.
+  var asked = "", waiting = O.create(null), askedCount = 0, answeredCount = 0;
+  host.ask = function (op, key, answer) {
+    return new P(function (resolve, reject) {
+      asked += (asked ? "," : "") + "[" + q(Str(op)) + "," + q(Str(key)) + "]";
+      waiting[askedCount++] = [resolve, reject, answer];
+    });
+  };
+  function answerAll(replies) {
+    for (var i = 0, w; i < replies.length; i++) {
+      w = waiting[answeredCount];
+      delete waiting[answeredCount++];
+      try {
+        w[0](w[2](replies[i]));
+      } catch (e) {
+        w[1](e);
+      }
+    }
+  }
   var modules = {}, loaded = {}, allowed = { crypto: 1, querystring: 1 };
   if (cfg.runtime === "cloudfront-js-2.0") allowed.cloudfront = 1;
   hide(G, "__cfmock_host", host);
@@ -237,5 +257,7 @@
     if (op === "result") return result();
     if (op === "meta") return meta();
     if (op === "is-function") return isFunction(parse(a));
+    if (op === "asked") return (a = asked), (asked = ""), a; // prettier-ignore
+    if (op === "answer") return void answerAll(parse(a));
   };
 })

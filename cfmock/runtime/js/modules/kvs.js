@@ -1,6 +1,8 @@
-// cf.kvs() / cf.kvs(id): the function's associated KeyValueStore, read from HOST.kvs
-// ({id, data, created, lastModified}; ISO-8601 times, or null). Calls answer promises; get() of a missing key rejects with
-// KeyNotFound; no store, the ARN or another id throws KVSNamespaceNotFound (decisions 37).
+// cf.kvs() / cf.kvs(id): the function's associated KeyValueStore, described by HOST.kvs ({id, keyCount,
+// created, lastModified}; ISO-8601 times, or null). Its contents stay with the host: get and exists ask
+// HOST.ask for one key, so a run's cost does not grow with the store. Calls answer promises; get() of a
+// missing key rejects with KeyNotFound; no store, the ARN or another id throws KVSNamespaceNotFound
+// (decisions 37).
 function cfKvs(id) {
   var store = HOST.kvs;
   if (!store) throw namedError('KVSNamespaceNotFound', 'No KeyValueStore is associated with this function');
@@ -11,19 +13,28 @@ function cfKvs(id) {
   }
   return {
     get: function (k, options) {
-      return new Promise(function (resolve) {
-        var format = options && options.format !== undefined ? options.format : 'string', v;
-        if (!hasOwn(store.data, key(k))) throw namedError('KeyNotFound', 'Key "' + k + '" not found');
-        v = String(store.data[k]);
-        if (format == 'string') resolve(v);
-        else if (format == 'json') resolve(JSON.parse(v));
-        else if (format == 'bytes') resolve(bufferOf(utf8Encode(v)));
-        else throw new TypeError('format must be "string", "json" or "bytes"');
+      var format = options && options.format !== undefined ? options.format : 'string';
+      try {
+        key(k);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return HOST.ask('get', k, function (v) {
+        if (typeof v != 'string') throw namedError('KeyNotFound', 'Key "' + k + '" not found');
+        if (format == 'string') return v;
+        if (format == 'json') return JSON.parse(v);
+        if (format == 'bytes') return bufferOf(utf8Encode(v));
+        throw new TypeError('format must be "string", "json" or "bytes"');
       });
     },
     exists: function (k) {
-      return new Promise(function (resolve) {
-        resolve(hasOwn(store.data, key(k)));
+      try {
+        key(k);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return HOST.ask('exists', k, function (found) {
+        return found === true;
       });
     },
     meta: function () {
@@ -32,7 +43,7 @@ function cfKvs(id) {
       return Promise.resolve({
         creationDateTime: created,
         lastUpdatedDateTime: store.lastModified || created,
-        keyCount: Object.keys(store.data).length,
+        keyCount: store.keyCount,
       });
     },
   };

@@ -1,7 +1,9 @@
 // cf.updateRequestOrigin, cf.selectRequestOriginById, cf.createRequestOriginGroup (viewer-request
-// only). Arguments are checked loosely against the documented shapes (decisions 33): a bad shape
-// throws a TypeError naming the helper and the field. Each accepted call is appended to
-// HOST.originRecords as {method, args}: args is a JSON copy of the props (update, group) or
+// only). Arguments are checked loosely against the documented shapes (decisions 33): a known field
+// with a bad value throws a TypeError naming the helper and the field; a field the documentation does
+// not list is accepted (AWS's own examples pass some, such as originAccessControlConfig.region) and
+// named in the record. Each accepted call is appended to HOST.originRecords as {method, args} plus
+// {unknownFields: [...]} when it had any: args is a JSON copy of the props (update, group) or
 // {originId, overrides?} (select).
 var ORIGIN_DISALLOWED =
   /^(connection|expect|keep-alive|proxy-authenticate|proxy-authorization|proxy-connection|trailer|upgrade|x-accel-.*|x-amz-cf-.*|x-amzn-auth|x-amzn-cf-billing|x-amzn-cf-id|x-amzn-cf-xff|x-amzn-errortype|x-amzn-fle-profile|x-amzn-header-count|x-amzn-header-order|x-amzn-lambda-integration-tag|x-amzn-requestid|x-cache|x-edge-.*|x-forwarded-proto|x-real-ip)$/;
@@ -10,9 +12,12 @@ function originCheck(ok, method, field, rule) {
   if (!ok) throw new TypeError(method + ': "' + field + '" ' + rule);
 }
 
+// The fields of the call being checked that the documentation does not list.
+var originUnknown = [];
+
 function originObject(v, method, field, keys) {
   originCheck(v !== null && typeof v == 'object' && !Array.isArray(v), method, field, 'must be an object');
-  for (var k in v) if (keys) originCheck(keys.indexOf(' ' + k + ' ') >= 0, method, field + '.' + k, 'is not a known field');
+  for (var k in v) if (keys && keys.indexOf(' ' + k + ' ') < 0) originUnknown.push(field == 'props' ? k : field + '.' + k);
   return v;
 }
 
@@ -42,12 +47,20 @@ function originCommon(v, k, method) {
 }
 
 function originRecord(method, args) {
+  var record = { method: method, args: JSON.parse(JSON.stringify(args)) };
+  if (originUnknown.length) record.unknownFields = originUnknown;
+  HOST.originRecords.push(record);
+}
+
+// Every helper starts here: viewer-request only, and a fresh list of unknown fields.
+function originStart(method) {
   if (HOST.eventType != 'viewer-request') throw new TypeError(method + ' can only be used in viewer request functions');
-  HOST.originRecords.push({ method: method, args: JSON.parse(JSON.stringify(args)) });
+  originUnknown = [];
 }
 
 function cfUpdateRequestOrigin(props) {
   var m = 'updateRequestOrigin', k, v, i;
+  originStart(m);
   originObject(props, m, 'props', ' domainName hostHeader originPath customHeaders connectionAttempts originShield originAccessControlConfig timeouts customOriginConfig sni allowedCertificateNames ');
   for (k in props) {
     v = props[k];
@@ -77,7 +90,7 @@ function cfUpdateRequestOrigin(props) {
       if (v.keepAliveTimeout !== undefined) originInt(v.keepAliveTimeout, m, k + '.keepAliveTimeout', 1, 120);
       if (v.connectionTimeout !== undefined) originInt(v.connectionTimeout, m, k + '.connectionTimeout', 1, 10);
       if (v.responseCompletionTimeout !== undefined) originInt(v.responseCompletionTimeout, m, k + '.responseCompletionTimeout', v.readTimeout || 1, Infinity);
-    } else {
+    } else if (k == 'customOriginConfig') {
       originObject(v, m, k, ' port protocol sslProtocols ipAddressType ');
       if (v.port !== undefined) originInt(v.port, m, k + '.port', 1, 65535);
       if (v.protocol !== undefined) originOneOf(v.protocol, m, k + '.protocol', ['http', 'https']);
@@ -108,6 +121,7 @@ function originOverrides(v, m, field) {
 
 function cfSelectRequestOriginById(originId, overrides) {
   var m = 'selectRequestOriginById', args = { originId: originId };
+  originStart(m);
   originCheck(typeof originId == 'string' && originId.length > 0, m, 'originId', 'must be a non-empty string');
   if (overrides !== undefined) originOverrides(overrides, m, 'overrides'), (args.overrides = overrides);
   originRecord(m, args);
@@ -115,6 +129,7 @@ function cfSelectRequestOriginById(originId, overrides) {
 
 function cfCreateRequestOriginGroup(props) {
   var m = 'createRequestOriginGroup', ids, f, i, o;
+  originStart(m);
   originObject(props, m, 'props', ' originIds selectionCriteria failoverCriteria ');
   ids = props.originIds;
   originCheck(Array.isArray(ids) && ids.length == 2, m, 'originIds', 'must list exactly two origins (primary first)');
