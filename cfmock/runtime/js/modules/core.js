@@ -10,6 +10,13 @@ function hasOwn(o, k) {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
+// A fragment reaches a hook (a fragment that the scan loads only when the code can use it; see `hooks` in
+// cfmock/runtime/modules.py) after checking `typeof name`. An absent hook there is a bug in the scan:
+// say so, rather than answer something the user's code did not cause.
+function hookLoaded(type, fragment) {
+  if (type != 'function') throw new Error('cfmock internal error: the ' + fragment + ' module fragment was not loaded');
+}
+
 // Uint8Array over the bytes of an ArrayBuffer or any ArrayBuffer view; null for anything else.
 function bytesOf(v) {
   return ArrayBuffer.isView(v)

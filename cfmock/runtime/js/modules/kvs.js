@@ -17,7 +17,7 @@ function cfKvs(id) {
         v = String(store.data[k]);
         if (format == 'string') resolve(v);
         else if (format == 'json') resolve(JSON.parse(v));
-        else if (format == 'bytes') resolve(bufferOf(utf8Encode(v)));
+        else if (format == 'bytes') hookLoaded(typeof bufFrom, 'buffer'), resolve(bufFrom(v));
         else throw new TypeError('format must be "string", "json" or "bytes"');
       });
     },
