@@ -6,8 +6,12 @@ reads, per fragment, those top-level names, the names it declares anywhere else 
 bindings) and the names it uses (every identifier that is not a property after ``.`` or a key of an object
 literal). A use of another fragment's top-level name is what that fragment needs from it.
 
+A hook (a fragment used only when the scan loaded it) is used behind a ``typeof`` test: the reading records,
+for every use, the names that a ``typeof`` earlier in its statement, or in the condition of an ``if`` around it,
+tests.
+
 Using a name of another fragment's while also declaring it locally would make this reading ambiguous, so the
-check refuses it (``shadows``): fragments keep their shared names distinct from their locals.
+check refuses it: fragments keep their shared names distinct from their locals.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ class FragmentNames:
     top_level: frozenset[str]  # names every fragment sees
     local: frozenset[str]  # parameters, nested declarations, catch bindings
     used: frozenset[str]
-    typeof_tested: frozenset[str]  # names written as `typeof NAME`
+    # For each use of each name, the names a `typeof` tests before it: earlier in its statement, or in the
+    # condition of an `if` whose block holds it.
+    guards: Mapping[str, tuple[frozenset[str], ...]]
 
 
 def fragment_source(name: str) -> str:
@@ -48,7 +54,7 @@ def read_names(source: str) -> FragmentNames:
     top: set[str] = set()
     local: set[str] = set()
     used: set[str] = set()
-    typeof_tested: set[str] = set()
+    guards: dict[str, tuple[frozenset[str], ...]] = {}
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         prev = tokens[i - 1] if i else None
@@ -70,9 +76,37 @@ def read_names(source: str) -> FragmentNames:
         if nxt is not None and nxt.text == ":" and tok.parent != -1 and tokens[tok.parent].bracket == "object":
             continue  # a key of an object literal
         used.add(tok.text)
-        if prev is not None and prev.text == "typeof":
-            typeof_tested.add(tok.text)
-    return FragmentNames(frozenset(top), frozenset(local), frozenset(used), frozenset(typeof_tested))
+        guards[tok.text] = (*guards.get(tok.text, ()), _typeof_guards(tokens, i))
+    return FragmentNames(frozenset(top), frozenset(local), frozenset(used), guards)
+
+
+def _typeof_names(tokens: list[Token], start: int, end: int) -> set[str]:
+    return {
+        tokens[j + 1].text for j in range(start, end) if tokens[j].text == "typeof" and tokens[j + 1].kind == "name"
+    }
+
+
+def _typeof_guards(tokens: list[Token], index: int) -> frozenset[str]:
+    """The names tested by `typeof` before ``index`` in its statement or in the conditions of the `if`s around it
+    (per statement, not per expression: enough for the short guards the fragments write)."""
+    levels = {-1}  # the brackets around the use, and the top level
+    parent = tokens[index].parent
+    while parent != -1:
+        levels.add(parent)
+        parent = tokens[parent].parent
+    start = index - 1
+    while start >= 0:
+        tok = tokens[start]
+        if (tok.text in (";", "}") and tok.parent in levels) or (tok.text == "{" and start in levels):
+            break
+        start -= 1
+    found = _typeof_names(tokens, start + 1, index)
+    for opener in levels - {-1}:
+        if tokens[opener].text == "{" and opener > 0 and tokens[opener - 1].text == ")":
+            paren = tokens[opener - 1].match
+            if paren > 0 and tokens[paren - 1].text == "if":
+                found |= _typeof_names(tokens, paren + 1, opener - 1)
+    return frozenset(found)
 
 
 def _opens_parameters(tokens: list[Token], index: int) -> bool:
@@ -146,7 +180,7 @@ def declaration_problems(table: Mapping[str, Fragment], names: Mapping[str, Frag
             if provider in reachable:
                 continue
             if provider in decl.hooks:
-                if not read.typeof_tested & set(table[provider].provides):
+                if not all(guard & set(table[provider].provides) for guard in read.guards[name]):
                     problems.append(f"{fragment} uses {name} of its hook {provider} without a typeof test")
                 continue
             problems.append(f"{fragment} uses {name} of {provider} but declares neither a need nor a hook on it")

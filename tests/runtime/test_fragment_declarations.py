@@ -39,7 +39,7 @@ def test_the_reading_sees_shared_names_and_locals() -> None:
     assert {"k", "p", "q", "r", "w", "e"} <= read.local
     assert {"s", "B", "u", "f"} <= read.used
     assert "t" not in read.used  # a key of an object literal, like the property in `r.C`
-    assert read.typeof_tested == {"u"}
+    assert read.guards["u"] == (frozenset({"u"}),)
 
 
 def _replace(name: str, **changes: Any) -> dict[str, Fragment]:
@@ -83,6 +83,27 @@ def test_the_check_finds_a_hook_used_without_typeof() -> None:
     names = dict(NAMES)
     names["kvs"] = read_names(fragment_source("kvs").replace("typeof bufFrom", "typeof Object"))
     assert "kvs uses bufFrom of its hook buffer without a typeof test" in declaration_problems(TABLE, names)
+
+
+def test_the_check_finds_one_use_of_a_hook_left_unguarded() -> None:
+    """Every use needs its own test: hash still tests `typeof hexDecode`, but this use of hexEncode is bare."""
+    source = fragment_source("hash")
+    assert "hookLoaded(typeof hexEncode, 'hex'), hexEncode(r)" in source
+    names = dict(NAMES)
+    names["hash"] = read_names(source.replace("hookLoaded(typeof hexEncode, 'hex'), hexEncode(r)", "hexEncode(r)"))
+    assert declaration_problems(TABLE, names) == ["hash uses hexEncode of its hook hex without a typeof test"]
+
+
+def test_a_typeof_guards_its_statement_and_the_block_of_its_if() -> None:
+    read = read_names(
+        "if (typeof a == 'function') { x(); a(); } a();\n"
+        "f(typeof b, 1), g(b(1)); b(2);\n"
+        "var c = typeof d == 'object' && d[0], e = d;"
+    )
+    assert read.guards["a"] == (frozenset({"a"}), frozenset({"a"}), frozenset())
+    assert read.guards["b"] == (frozenset({"b"}), frozenset({"b"}), frozenset())
+    # The reading works per statement: `e = d` counts as tested too (the smoke calls below cover the rest).
+    assert read.guards["d"] == (frozenset({"d"}), frozenset({"d"}), frozenset({"d"}))
 
 
 def test_the_check_finds_shared_names_that_collide() -> None:
