@@ -10,9 +10,7 @@ function hasOwn(o, k) {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-// A fragment reaches a hook (a fragment that the scan loads only when the code can use it; see `hooks` in
-// cfmock/runtime/modules.py) after checking `typeof name`. An absent hook there is a bug in the scan:
-// say so, rather than answer something the user's code did not cause.
+// Checks `typeof` of a hook's function (modules.py): one missing where used is a bug in the scan.
 function hookLoaded(type, fragment) {
   if (type != 'function') throw new Error('cfmock internal error: the ' + fragment + ' module fragment was not loaded');
 }

@@ -1,9 +1,8 @@
 // require('crypto'): createHash / createHmac, as in njs (CloudFront's engine) and Node. md5.js,
 // sha1.js and sha256.js each add [block function(state, bytes, offset, scratch), digest bytes,
 // little-endian, initial state] to HASHES. The data is kept until digest() and hashed in one go.
-// digest() without an encoding answers a Buffer in 2.0 and a byte string in 1.0. The codecs (hex.js,
-// base64.js) and those answers (bytestr.js, buffer.js) are hooks: the scan loads each only when the code can
-// name that encoding or call digest() without one, so every use checks that it was loaded.
+// digest() without an encoding answers a Buffer in 2.0 and a byte string in 1.0. hex.js, base64.js,
+// bytestr.js and buffer.js are hooks (modules.py), loaded only when the code can reach them.
 var HASHES = {}, HASH_W = new Int32Array(80);
 
 // Hashes the concatenation of the byte arrays in list with algorithm a.
