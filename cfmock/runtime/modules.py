@@ -14,7 +14,7 @@ a hash algorithm, an encoding, a KVS format) counts as written only when a plain
 the whole argument (``require('crypto')``, ``digest('hex')``); any other argument (``'sha' + bits``,
 ``'SHA256'.toLowerCase()``, a variable) may name anything, so everything it could name is included.
 The fragments live in ``js/modules/`` and share one closure, so their helpers never leak into the
-user's global scope.
+user's global scope; what each gives the others and takes from them is declared in ``_FRAGMENTS``.
 """
 
 from __future__ import annotations
@@ -23,33 +23,60 @@ import functools
 import importlib.resources
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 __all__ = ["RUNTIMES", "fragment_names", "module_prelude"]
 
 RUNTIMES = ("cloudfront-js-1.0", "cloudfront-js-2.0")
 
-# Fragment name -> fragments it needs. Also the evaluation order (dependencies come first).
-_FRAGMENTS: dict[str, tuple[str, ...]] = {
-    "core": (),
-    "bytestr": (),
-    "utf8encode": (),
-    "utf8decode": (),
-    "hex": (),
-    "base64": (),
-    "buffer": ("core", "utf8encode", "utf8decode", "hex", "base64"),
-    "bufferext": ("buffer",),
-    "hash": ("core", "utf8encode"),
-    "md5": ("hash",),
-    "sha1": ("hash",),
-    "sha256": ("hash",),
-    "querystring": ("core", "utf8encode", "utf8decode"),
-    "textcodec": ("core", "utf8encode", "utf8decode"),
-    "atob": ("base64",),
-    "bytestring": ("core", "bytestr", "utf8encode", "utf8decode", "hex", "base64"),
-    "cloudfront": ("core",),
-    "kvs": ("cloudfront",),
-    "origins": ("cloudfront",),
-    "rawquery": (),
+
+class Fragment(NamedTuple):
+    """What one fragment of ``js/modules/`` declares about the others (they share one closure).
+
+    ``provides``: its top-level names that other fragments use. ``needs``: the fragments whose names it uses;
+    they are loaded with it and evaluated before it. ``hooks``: fragments whose names it uses only after
+    ``typeof`` finds them loaded, because the scan loads them only when the code can reach that use (a
+    codec, a digest answered as bytes, ``cf.kvs``). tests/runtime/test_fragment_declarations.py checks these
+    declarations against the JavaScript.
+    """
+
+    provides: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    hooks: tuple[str, ...] = ()
+
+
+# The order of this table is the evaluation order: a fragment comes after the fragments it needs.
+_FRAGMENTS: dict[str, Fragment] = {
+    "core": Fragment(provides=("HOST", "MODULES", "V1", "hasOwn", "hookLoaded", "bytesOf")),
+    "bytestr": Fragment(provides=("BYTE_STRINGS", "byteString", "latin1Bytes")),
+    "utf8encode": Fragment(provides=("utf8Encode",)),
+    "utf8decode": Fragment(provides=("utf8Decode",)),
+    "hex": Fragment(provides=("hexEncode", "hexDecode")),
+    "base64": Fragment(provides=("b64Encode", "b64Decode")),
+    "buffer": Fragment(
+        provides=("bufferOf", "bufFrom", "BUF_PROTO", "bufCheck", "bufEncoding", "bufFillValue", "strBytes"),
+        needs=("core", "utf8encode", "utf8decode", "hex", "base64"),
+    ),
+    "bufferext": Fragment(needs=("buffer",)),
+    # Hooks: _hash_fragments loads a codec when the code can name its encoding; _wanted loads what digest()
+    # answers without one (a byte string in 1.0, a Buffer in 2.0) when the code can call it so.
+    "hash": Fragment(provides=("HASHES",), needs=("core", "utf8encode"), hooks=("hex", "base64", "bytestr", "buffer")),
+    "md5": Fragment(needs=("hash",)),
+    "sha1": Fragment(needs=("hash",)),
+    "sha256": Fragment(needs=("hash",)),
+    "querystring": Fragment(needs=("core", "utf8encode", "utf8decode")),
+    "textcodec": Fragment(needs=("core", "utf8encode", "utf8decode")),
+    "atob": Fragment(needs=("base64",)),
+    "bytestring": Fragment(needs=("bytestr", "utf8encode", "utf8decode", "hex", "base64")),
+    # Hooks: _wanted loads kvs and origins when the code can reach cf.kvs() or an origin helper, and kvs's Buffer
+    # when the code can ask get() for "bytes".
+    "cloudfront": Fragment(provides=("namedError",), needs=("core",), hooks=("kvs", "origins")),
+    "kvs": Fragment(provides=("cfKvs",), needs=("cloudfront",), hooks=("buffer",)),
+    "origins": Fragment(
+        provides=("cfUpdateRequestOrigin", "cfSelectRequestOriginById", "cfCreateRequestOriginGroup"),
+        needs=("core",),
+    ),
+    "rawquery": Fragment(),
 }
 
 _ORIGIN_HELPERS = ("updateRequestOrigin", "selectRequestOriginById", "createRequestOriginGroup")
@@ -224,7 +251,7 @@ def _closure(wanted: Iterable[str]) -> tuple[str, ...]:
         name = todo.pop()
         if name not in found:
             found.add(name)
-            todo.extend(_FRAGMENTS[name])
+            todo.extend(_FRAGMENTS[name].needs)
     return tuple(name for name in _FRAGMENTS if name in found)
 
 

@@ -57,7 +57,7 @@ def test_dependencies_come_first() -> None:
     names = fragment_names(everything, V2)
     order = list(modules._FRAGMENTS)
     for name in names:
-        for dep in modules._FRAGMENTS[name]:
+        for dep in modules._FRAGMENTS[name].needs:
             assert dep in names and order.index(dep) < order.index(name), (name, dep)
 
 

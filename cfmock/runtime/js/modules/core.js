@@ -10,6 +10,11 @@ function hasOwn(o, k) {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
+// Checks `typeof` of a hook's function (modules.py): one missing where used is a bug in the scan.
+function hookLoaded(type, fragment) {
+  if (type != 'function') throw new Error('cfmock internal error: the ' + fragment + ' module fragment was not loaded');
+}
+
 // Uint8Array over the bytes of an ArrayBuffer or any ArrayBuffer view; null for anything else.
 function bytesOf(v) {
   return ArrayBuffer.isView(v)

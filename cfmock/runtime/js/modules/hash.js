@@ -1,7 +1,8 @@
 // require('crypto'): createHash / createHmac, as in njs (CloudFront's engine) and Node. md5.js,
 // sha1.js and sha256.js each add [block function(state, bytes, offset, scratch), digest bytes,
 // little-endian, initial state] to HASHES. The data is kept until digest() and hashed in one go.
-// digest() without an encoding answers a Buffer in 2.0 and a byte string in 1.0.
+// digest() without an encoding answers a Buffer in 2.0 and a byte string in 1.0. hex.js, base64.js,
+// bytestr.js and buffer.js are hooks (modules.py), loaded only when the code can reach them.
 var HASHES = {}, HASH_W = new Int32Array(80);
 
 // Hashes the concatenation of the byte arrays in list with algorithm a.
@@ -20,10 +21,10 @@ function hashBytes(a, list) {
 function hashData(d, enc, what) {
   if (typeof d == 'string') {
     if (enc === undefined || enc == 'utf8' || enc == 'utf-8') {
-      return V1 && typeof BYTE_STRINGS == 'object' && BYTE_STRINGS[d] ? latin1Bytes(d) : utf8Encode(d);
+      return V1 && typeof latin1Bytes == 'function' && BYTE_STRINGS[d] ? latin1Bytes(d) : utf8Encode(d);
     }
-    if (enc == 'hex') return hexDecode(d);
-    if (enc == 'base64' || enc == 'base64url') return b64Decode(d);
+    if (enc == 'hex') return hookLoaded(typeof hexDecode, 'hex'), hexDecode(d);
+    if (enc == 'base64' || enc == 'base64url') return hookLoaded(typeof b64Decode, 'base64'), b64Decode(d);
     throw new TypeError('"' + enc + '" encoding is not supported');
   }
   if (d = bytesOf(d)) return d.slice();
@@ -49,9 +50,10 @@ function hashDigest(e) {
   var r = hashBytes(this._a, hashChunks(this));
   this._d = null;
   if (this._k) r = hashBytes(this._a, [this._k, r]);
-  if (e === undefined) return V1 ? byteString(r) : typeof bufferOf == 'function' ? bufferOf(r) : r;
-  if (e == 'hex') return hexEncode(r);
-  if (e == 'base64' || e == 'base64url') return b64Encode(r, e == 'base64url');
+  if (e === undefined && V1) return hookLoaded(typeof byteString, 'bytestr'), byteString(r);
+  if (e === undefined) return hookLoaded(typeof bufferOf, 'buffer'), bufferOf(r);
+  if (e == 'hex') return hookLoaded(typeof hexEncode, 'hex'), hexEncode(r);
+  if (e == 'base64' || e == 'base64url') return hookLoaded(typeof b64Encode, 'base64'), b64Encode(r, e == 'base64url');
   throw new TypeError(typeof e == 'string' ? 'Unknown digest encoding: "' + e + '"' : 'encoding must be a string');
 }
 

@@ -23,7 +23,7 @@ function cfKvs(id) {
         if (typeof v != 'string') throw namedError('KeyNotFound', 'Key "' + k + '" not found');
         if (format == 'string') return v;
         if (format == 'json') return JSON.parse(v);
-        if (format == 'bytes') return bufferOf(utf8Encode(v));
+        if (format == 'bytes') return hookLoaded(typeof bufFrom, 'buffer'), bufFrom(v);
         throw new TypeError('format must be "string", "json" or "bytes"');
       });
     },

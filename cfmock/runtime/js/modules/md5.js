@@ -1,6 +1,6 @@
 // MD5 block function for hash.js (RFC 1321; K[i] is floor(|sin(i + 1)| * 2^32)).
 var MD5_K = new Int32Array(64), MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-for (var i = 0; i < 64; i++) MD5_K[i] = Math.abs(Math.sin(i + 1)) * 4294967296;
+for (let i = 0; i < 64; i++) MD5_K[i] = Math.abs(Math.sin(i + 1)) * 4294967296;
 
 function md5Block(h, b, o, w) {
   var a = h[0], x = h[1], c = h[2], d = h[3], f, g, s, t, i;

@@ -2,7 +2,7 @@
 // roots of the first 64 primes (FIPS 180-4). A rotation is written x >>> n ^ x << 32 - n: the halves
 // share no bits, so ^ equals | and needs no parentheses (parentheses cost QuickJS compile time).
 var SHA256_K = new Int32Array(64), SHA256_H = new Int32Array(8), SHA256_P = '\u0002\u0003\u0005\u0007\u000b\u000d\u0011\u0013\u0017\u001d\u001f\u0025\u0029\u002b\u002f\u0035\u003b\u003d\u0043\u0047\u0049\u004f\u0053\u0059\u0061\u0065\u0067\u006b\u006d\u0071\u007f\u0083\u0089\u008b\u0095\u0097\u009d\u00a3\u00a7\u00ad\u00b3\u00b5\u00bf\u00c1\u00c5\u00c7\u00d3\u00df\u00e3\u00e5\u00e9\u00ef\u00f1\u00fb\u0101\u0107\u010d\u010f\u0115\u0119\u011b\u0125\u0133\u0137';
-for (var i = 0; i < 64; i++) {
+for (let i = 0; i < 64; i++) {
   SHA256_K[i] = Math.cbrt(SHA256_P.charCodeAt(i)) % 1 * 4294967296;
   if (i < 8) SHA256_H[i] = Math.sqrt(SHA256_P.charCodeAt(i)) % 1 * 4294967296;
 }
