@@ -242,10 +242,13 @@ class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
     def __len__(self) -> int:
         return len(self._backend.key_value_stores)
 
-    def create(self, name: str, *, comment: str = "", data: Mapping[str, str] | None = None) -> KeyValueStoreHandle:
-        """Create a store (with ``data``, all or nothing), as CreateKeyValueStore and then PutKey would."""
+    def create(
+        self, name: str, *, comment: str | None = None, data: Mapping[str, str] | None = None
+    ) -> KeyValueStoreHandle:
+        """Create a store (with ``data``, all or nothing), as CreateKeyValueStore and then PutKey would.
+        Without ``comment`` the store has none, as one created without ``Comment`` (decisions 43)."""
         _check_name(name, "key value store")
-        if len(_text(comment, "the comment")) > MAX_STORE_COMMENT_CHARS:
+        if comment is not None and len(_text(comment, "the comment")) > MAX_STORE_COMMENT_CHARS:
             raise ValueError(f"the comment is longer than {MAX_STORE_COMMENT_CHARS} characters (the model's maximum)")
         with _writable(self._backend):
             registry = self._backend.key_value_stores

@@ -34,7 +34,7 @@ class KeyValueStore:
     name: str
     id: str
     arn: str
-    comment: str
+    comment: str | None  # None: created without one, and then absent from every answer (decisions 43)
     created: datetime
     last_modified: datetime
     version: int = 1
@@ -64,14 +64,11 @@ class KeyValueStore:
 
     def summary(self) -> dict[str, Any]:
         """The control plane's ``KeyValueStore`` element."""
-        return {
-            "Name": self.name,
-            "Id": self.id,
-            "Comment": self.comment,
-            "ARN": self.arn,
-            "Status": self.status,
-            "LastModifiedTime": self.last_modified,
-        }
+        summary: dict[str, Any] = {"Name": self.name, "Id": self.id}
+        if self.comment is not None:  # "" stays "" (decisions 43)
+            summary["Comment"] = self.comment
+        summary.update(ARN=self.arn, Status=self.status, LastModifiedTime=self.last_modified)
+        return summary
 
     def counts(self) -> dict[str, Any]:
         return {"ItemCount": len(self.data), "TotalSizeInBytes": self.total_size}
@@ -127,7 +124,7 @@ class KeyValueStoreRegistry:
 
     # -- control plane ---------------------------------------------------------------------------------
 
-    def create(self, name: str, comment: str = "", tags: list[dict[str, str]] | None = None) -> KeyValueStore:
+    def create(self, name: str, comment: str | None = None, tags: list[dict[str, str]] | None = None) -> KeyValueStore:
         if name in self._stores:
             raise ServiceError("EntityAlreadyExists")
         if len(self._stores) >= MAX_STORES:

@@ -42,7 +42,7 @@ def create_key_value_store(call: Call) -> Result:
             "cfmock cannot import a key value store from S3 (ImportSource). Create the store without it and "
             "seed it from the test: mock.key_value_stores[name].load_import_file(...) or .put(key, value).",
         )
-    store = _stores(call).create(p["Name"], p.get("Comment", ""), tags_of(p))
+    store = _stores(call).create(p["Name"], p.get("Comment"), tags_of(p))
     result = {
         "KeyValueStore": store.summary(),  # PROVISIONING in the create answer only (decisions 34)
         "ETag": store.etag,

@@ -127,10 +127,34 @@ def test_lifecycle_create_describe_update_list_delete(cf: Any, cloudfront_functi
     assert "store" not in cloudfront_functions.key_value_stores
 
 
-def test_comment_defaults_to_empty(cf: Any) -> None:
-    """api.md §6.1: Comment is always present, "" when not given."""
-    assert new_store(cf)["Comment"] == ""
+def test_a_store_created_without_comment_has_none_in_any_answer(cf: Any) -> None:
+    """decisions 43: Terraform's acceptance test, run against AWS, asserts the attribute is absent."""
+    assert "Comment" not in new_store(cf)
+    assert "Comment" not in cf.describe_key_value_store(Name="store")["KeyValueStore"]
+    (listed,) = cf.list_key_value_stores()["KeyValueStoreList"]["Items"]
+    assert "Comment" not in listed
+
+
+def test_an_empty_comment_stays_empty(cf: Any) -> None:
+    """decisions 43: a comment given as "" is answered as ""."""
+    assert new_store(cf, Comment="")["Comment"] == ""
     assert cf.describe_key_value_store(Name="store")["KeyValueStore"]["Comment"] == ""
+    assert cf.list_key_value_stores()["KeyValueStoreList"]["Items"][0]["Comment"] == ""
+
+
+def test_an_update_gives_a_store_its_first_comment(cf: Any) -> None:
+    """UpdateKeyValueStore requires Comment, so after one the store has a comment, "" included."""
+    new_store(cf)
+    updated = cf.update_key_value_store(Name="store", Comment="", IfMatch=V1)["KeyValueStore"]
+    assert updated["Comment"] == ""
+    assert cf.describe_key_value_store(Name="store")["KeyValueStore"]["Comment"] == ""
+
+
+def test_a_store_seeded_without_comment_has_none(cf: Any, cloudfront_functions: Any) -> None:
+    cloudfront_functions.key_value_stores.create("seeded")
+    cloudfront_functions.key_value_stores.create("blank", comment="")
+    assert "Comment" not in cf.describe_key_value_store(Name="seeded")["KeyValueStore"]
+    assert cf.describe_key_value_store(Name="blank")["KeyValueStore"]["Comment"] == ""
 
 
 def test_store_ids_are_unique(cf: Any) -> None:

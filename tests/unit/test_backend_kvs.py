@@ -78,7 +78,8 @@ def test_create_shapes_a_provisioning_store_at_version_one() -> None:
     }
     assert stores.provisioned(store).status == READY
     assert store.etag == V1  # READY does not bump the ETag (api.md §6.2 recommendation)
-    assert stores.create("t").comment == ""
+    without = stores.create("t")
+    assert without.comment is None and "Comment" not in without.summary()  # decisions 43
 
 
 def test_duplicate_name_and_unknown_name() -> None:
@@ -114,7 +115,7 @@ def test_if_match_rules_of_update_and_delete() -> None:
             with pytest.raises(ServiceError) as excinfo:
                 operation(if_match)
             assert code_of(excinfo) == code
-    assert (store.version, store.comment) == (1, "")
+    assert (store.version, store.comment) == (1, None)
     assert stores.find("s") is store
 
 
