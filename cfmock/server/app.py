@@ -136,6 +136,9 @@ def _no_such_operation(method: str, raw_path: str) -> Answer:
     # Any operation of the service gives render_error the protocol and namespace; the status is explicit.
     operation = model.operation_model(model.operation_names[0])
     code = "UnknownOperationException" if service == KEYVALUESTORE else "InvalidURI"
-    message = f"No {service} operation answers {method} {raw_path}."
+    message = (
+        f"No {service} operation answers {method} {raw_path}. cfmock server answers CloudFront and CloudFront "
+        "KeyValueStore requests only, whatever the host (it is a proxy for itself, not for other sites)."
+    )
     response = render_error(operation, code, message, 404)
     return Answer(response.status, response.headers, response.body)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import IO, Any
@@ -32,6 +33,10 @@ LINGER_S = 5.0
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(rb"HTTP/1\.[01]")
 _ABSOLUTE = re.compile(r"(?i)https?://[^/?#]*")
+
+
+def _nothing() -> None:
+    pass
 
 
 class BadRequest(Exception):
@@ -60,8 +65,11 @@ class Request:
         return "close" not in connection
 
 
-def read_request(stream: IO[bytes]) -> Request | None:
-    """The next request on a connection, or None when the client closed it between requests."""
+def read_request(stream: IO[bytes], send_continue: Callable[[], None] | None = None) -> Request | None:
+    """The next request on a connection, or None when the client closed it between requests.
+
+    ``send_continue`` writes the interim ``100 Continue`` a client that sent ``Expect: 100-continue`` waits for;
+    it is called once the headers passed every check and just before the body is read."""
     line = b""
     for _ in range(4):  # a client may send stray empty lines between requests (RFC 9112 §2.2)
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -79,7 +87,7 @@ def read_request(stream: IO[bytes]) -> Request | None:
     method = parts[0].decode("ascii")
     path, query = _split_target(method, parts[1])
     request = Request(method, path, query, parts[2], _read_headers(stream))
-    request.body = _read_body(stream, request)
+    request.body = _read_body(stream, request, send_continue)
     return request
 
 
@@ -133,14 +141,20 @@ def _read_headers(stream: IO[bytes]) -> dict[str, str]:
     raise BadRequest(431, f"more than {MAX_HEADERS} headers")
 
 
-def _read_body(stream: IO[bytes], request: Request) -> bytes:
+def _read_body(stream: IO[bytes], request: Request, send_continue: Callable[[], None] | None) -> bytes:
     headers = request.headers
+    expect = headers.get("expect")
+    if expect is not None and expect.lower() != "100-continue":
+        raise BadRequest(417, f"unknown expectation {expect!r}")
+    if expect is None or request.version != b"HTTP/1.1" or send_continue is None:
+        send_continue = _nothing
     encoding = headers.get("transfer-encoding")
     if encoding is not None:
         if "content-length" in headers:
             raise BadRequest(400, "both Transfer-Encoding and Content-Length")
         if encoding.lower() != "chunked":
             raise BadRequest(501, f"Transfer-Encoding {encoding!r} is not served; use chunked or Content-Length")
+        send_continue()
         return _read_chunked(stream)
     length_text = headers.get("content-length")
     if length_text is None:
@@ -150,7 +164,10 @@ def _read_body(stream: IO[bytes], request: Request) -> bytes:
     length = int(length_text)
     if length > MAX_BODY_BYTES:
         raise BadRequest(413, f"the body ({length} bytes) is larger than any CloudFront request ({MAX_BODY_BYTES})")
-    body = stream.read(length) if length else b""
+    if not length:
+        return b""
+    send_continue()
+    body = stream.read(length)
     if len(body) != length:
         raise BadRequest(400, "the connection closed inside the body")
     return body
@@ -211,7 +228,7 @@ class _Connection(socketserver.StreamRequestHandler):
     def _serve(self) -> None:
         while not self.server.closing:
             try:
-                request = read_request(self.rfile)  # type: ignore[arg-type]  # a buffered reader
+                request = read_request(self.rfile, self._send_continue)  # type: ignore[arg-type]  # a buffered reader
             except BadRequest as bad:
                 self.wfile.write(render(json_answer(bad.status, {"error": bad.message}), close=True))
                 self._linger()
@@ -224,6 +241,9 @@ class _Connection(socketserver.StreamRequestHandler):
             self.wfile.write(render(answer, head=request.method == "HEAD", close=not keep, keep_alive_10=http10))
             if not keep:
                 return
+
+    def _send_continue(self) -> None:
+        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def _linger(self) -> None:
         """Read what the client is still sending before closing, so it sees the answer rather than a reset (a

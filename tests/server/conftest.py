@@ -37,9 +37,11 @@ def kvs(server: Any) -> Any:
 
 
 def exchange(port: int, data: bytes, *, timeout: float = 10.0) -> bytes:
-    """Send raw bytes on a fresh loopback connection and read until the server closes it."""
+    """Send raw bytes on a fresh loopback connection, end the sending side (so a truncated request is truncated,
+    not merely slow), and read until the server closes the connection."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)

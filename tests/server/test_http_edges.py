@@ -108,6 +108,7 @@ MALFORMED = [
     b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
     b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     b"CONNECT 123456789012.localhost:443 HTTP/1.1\r\n\r\n",
+    b"POST / HTTP/1.1\r\nExpect: a-teapot\r\nContent-Length: 1\r\n\r\nx",
     b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n",
     b"GET / HTTP/1.1\r\n" + b"X-Many: 1\r\n" * 200 + b"\r\n",
     b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 20000 + b"\r\n\r\n",
@@ -154,3 +155,29 @@ def test_head_answers_have_no_body(server: Any) -> None:
     raw = exchange(server.port, b"HEAD /_cfmock/health HTTP/1.0\r\n\r\n")
     head, _, body = raw.partition(b"\r\n\r\n")
     assert body == b"" and b"Content-Length: " in head
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(server: Any) -> None:
+    body = b'{"data": [{"key": "k", "value": "v"}]}'
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /_cfmock/key-value-stores/waited/import HTTP/1.1\r\nExpect: 100-continue\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"  # the client may now send the body
+        sock.sendall(body)
+        status, _, _ = read_answer(sock, bytearray())
+    assert status == 201
+
+
+def test_any_signature_is_accepted_sigv4a_included(server: Any, cf: Any) -> None:
+    arn = cf.create_key_value_store(Name="signed")["KeyValueStore"]["ARN"]
+    encoded = arn.replace(":", "%3A").replace("/", "%2F")
+    signed = (
+        f"GET /key-value-stores/{encoded} HTTP/1.1\r\nX-Amz-Region-Set: *\r\nX-Amz-Date: 20240101T000000Z\r\n"
+        "Authorization: AWS4-ECDSA-P256-SHA256 Credential=AKIDOTHERACCOUNT/20240101/cloudfront-keyvaluestore/"
+        f"aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature={'ab' * 35}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    raw = exchange(server.port, signed.encode())
+    assert raw.startswith(b"HTTP/1.1 200 ") and arn.encode() in raw  # the server's account, whatever was signed
