@@ -87,7 +87,15 @@ def _add_server_command(commands: Any) -> None:
     default_port = 7457  # cfmock.server.serve.DEFAULT_PORT, not imported here to keep the CLI's start light
     server = commands.add_parser("server", help="serve the mocked CloudFront over HTTP (AWS CLI, Terraform, SDKs)")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    server.add_argument("--port", type=int, default=default_port, help=f"port (default: {default_port}; 0: a free one)")
+    server.add_argument(
+        "--port", type=_port, default=default_port, help=f"port (default: {default_port}; 0: a free one)"
+    )
     server.add_argument("--port-file", type=Path, help="write the port to this file once the server listens")
     server.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="the account in every ARN")
     server.add_argument("--verbose", action="store_true", help="log each request to stderr")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(text)

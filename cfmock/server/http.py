@@ -194,6 +194,10 @@ def _read_chunked(stream: IO[bytes]) -> bytes:
         chunks.append(chunk)
 
 
+def _one_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ") if "\r" in value or "\n" in value else value
+
+
 def render(answer: Answer, *, head: bool = False, close: bool = False, keep_alive_10: bool = False) -> bytes:
     """The answer's bytes: status line, headers (``Content-Length`` always), body."""
     try:
@@ -201,13 +205,16 @@ def render(answer: Answer, *, head: bool = False, close: bool = False, keep_aliv
     except ValueError:
         reason = "Unknown"
     lines = [f"HTTP/1.1 {answer.status} {reason}"]
-    lines.extend(f"{k}: {v}" for k, v in answer.headers.items() if k.lower() not in ("content-length", "connection"))
+    # A header value never carries a line break (it would split the answer); none is expected, none gets out.
+    lines.extend(
+        f"{k}: {_one_line(v)}" for k, v in answer.headers.items() if k.lower() not in ("content-length", "connection")
+    )
     lines.append(f"Content-Length: {len(answer.body)}")
     if close:
         lines.append("Connection: close")
     elif keep_alive_10:
         lines.append("Connection: keep-alive")
-    head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
     return head_bytes if head else head_bytes + answer.body
 
 

@@ -31,7 +31,9 @@ class RunningServer:
     @property
     def endpoint(self) -> str:
         """``http://127.0.0.1:PORT``: the endpoint URL of both services, and the data plane's HTTP proxy."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        # Listening on every interface: clients on this machine still reach it on loopback.
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     def environment(self) -> dict[str, str]:
@@ -114,7 +116,12 @@ def run_command(args: Any) -> int:
     server = RunningServer(args.host, serving.http.port, backend)
     try:
         if args.port_file is not None:
-            _write_port_file(args.port_file, server.port)
+            try:
+                _write_port_file(args.port_file, server.port)
+            except OSError as error:
+                print(f"cfmock server: cannot write the port file: {error}", file=sys.stderr)
+                args.port_file = None  # nothing of ours to remove
+                return 1
         print(banner(server), flush=True)
         while not stop.wait(0.5):  # a timed wait, so the signal handler runs promptly
             pass

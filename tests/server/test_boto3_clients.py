@@ -99,3 +99,19 @@ def test_errors_injected_through_the_control_endpoint_reach_the_client(cf: Any, 
     with pytest.raises(cf.exceptions.TooManyFunctions):
         cf.create_function(Name="f", FunctionConfig=CONFIG, FunctionCode=CODE)
     cf.create_function(Name="f", FunctionConfig=CONFIG, FunctionCode=CODE)  # count was 1
+
+
+def test_the_data_plane_through_the_http_proxy_variable(server: Any, cf: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What docs/server.md tells users: set HTTP_PROXY to the server; the rewritten host is never resolved.
+    import boto3
+    import botocore
+    from botocore.config import Config
+    from conftest import CREDENTIALS
+
+    for variable in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.endpoint)
+    arn = cf.create_key_value_store(Name="via-env")["KeyValueStore"]["ARN"]
+    config = Config(signature_version=botocore.UNSIGNED, retries={"max_attempts": 1})
+    kvs = boto3.client("cloudfront-keyvaluestore", endpoint_url=server.endpoint, config=config, **CREDENTIALS)
+    assert kvs.describe_key_value_store(KvsARN=arn)["KvsARN"] == arn

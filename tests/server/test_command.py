@@ -68,10 +68,25 @@ def test_the_default_port_is_documented_and_used(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert str(DEFAULT_PORT) in help_text
-    assert (
-        f"--port {DEFAULT_PORT}" in (ROOT / "docs" / "server.md").read_text()
-        or str(DEFAULT_PORT) in (ROOT / "docs" / "server.md").read_text()
+    assert f"| `--port` | `{DEFAULT_PORT}` |" in (ROOT / "docs" / "server.md").read_text()
+    port_file = tmp_path / "port"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cfmock", "server", "--port-file", str(port_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    deadline = time.monotonic() + 30
+    while not port_file.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if port_file.exists():
+        assert int(port_file.read_text()) == DEFAULT_PORT
+        process.terminate()
+        assert process.communicate(timeout=30) and process.returncode == 0
+    else:  # something on this machine already listens there: the error names the default port
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 1 and f"127.0.0.1:{DEFAULT_PORT}" in stderr
 
 
 def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
@@ -101,3 +116,43 @@ def test_an_invalid_account_is_refused(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "account_id must be 12 digits" in result.stderr
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "x"])
+def test_an_invalid_port_is_a_usage_error(port: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cfmock", "server", "--port", port],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "is not a port number" in result.stderr
+
+
+def test_the_endpoint_of_a_wildcard_listener_is_loopback() -> None:
+    from cfmock.server import Backend, RunningServer
+
+    assert RunningServer("0.0.0.0", 7457, Backend()).endpoint == "http://127.0.0.1:7457"
+    assert RunningServer("::1", 7457, Backend()).endpoint == "http://[::1]:7457"
+
+
+def test_an_unwritable_port_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cfmock", "server", "--port", "0", "--port-file", str(tmp_path / "no" / "such" / "dir")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "cannot write the port file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verbose_logs_each_request_on_stderr(tmp_path: Path) -> None:
+    process, port = start(tmp_path, "--verbose")
+    get_json(f"http://127.0.0.1:{port}/_cfmock/health")
+    process.terminate()
+    _, stderr = process.communicate(timeout=30)
+    assert "GET /_cfmock/health -> 200" in stderr

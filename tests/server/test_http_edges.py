@@ -181,3 +181,21 @@ def test_any_signature_is_accepted_sigv4a_included(server: Any, cf: Any) -> None
     )
     raw = exchange(server.port, signed.encode())
     assert raw.startswith(b"HTTP/1.1 200 ") and arn.encode() in raw  # the server's account, whatever was signed
+
+
+def test_rendered_answers_frame_themselves() -> None:
+    from cfmock.server import Answer
+    from cfmock.server.http import render
+
+    answer = Answer(200, {"Location": "a\r\nSet-Cookie: x", "Content-Length": "999", "X-Name": "caf\u00e9"}, b"body")
+    raw = render(answer)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert body == b"body"
+    assert head.split(b"\r\n") == [
+        b"HTTP/1.1 200 OK",
+        b"Location: a  Set-Cookie: x",  # a line break cannot split the answer
+        b"X-Name: caf\xe9",
+        b"Content-Length: 4",  # the real length, whatever a header claimed
+    ]
+    assert render(answer, head=True) == head + b"\r\n\r\n"
+    assert render(Answer(299, {}, b""), close=True).startswith(b"HTTP/1.1 299 Unknown\r\nContent-Length: 0\r\n")

@@ -118,3 +118,12 @@ def test_not_implemented_in_the_json_shape_is_what_botocore_reads_as_the_error_c
     )
     assert answer.status == 501
     assert parsed["Error"] == {"Code": "NotImplemented", "Message": "cfmock does not implement GetKey"}
+
+
+def test_an_active_in_process_mock_answers_even_a_client_pointed_at_the_server(server: Any) -> None:
+    # As docs/server.md says: the two states are separate, and the activation answers every client in its process.
+    with mock_cloudfront_functions() as mock:
+        cf = boto3.client("cloudfront", endpoint_url=server.endpoint, **CREDENTIALS)
+        cf.create_function(Name="here", FunctionConfig=CONFIG, FunctionCode=CODE)
+        assert "here" in mock.functions
+    assert "here" not in server.backend.functions
