@@ -50,7 +50,6 @@ class AwsCli:
     def __init__(self, server: ServerProcess, workdir: Path) -> None:
         self.env = server.client_env()
         self.workdir = workdir
-        self.calls = 0
 
     def file(self, name: str, content: str | dict[str, Any]) -> str:
         path = self.workdir / name
@@ -58,7 +57,6 @@ class AwsCli:
         return f"fileb://{path}"
 
     def _run(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
-        self.calls += 1
         return subprocess.run(
             [str(AWS), "--output", "json", *args],
             env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=120,
@@ -92,7 +90,7 @@ def function_output(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_function_lifecycle_in_both_stages(aws: AwsCli, server: ServerProcess, runtime: str) -> None:
+def test_function_lifecycle_in_both_stages(aws: AwsCli, runtime: str) -> None:
     name = f"cli-{runtime.replace('.', '-')}"
     event = aws.file("event.json", EVENT)
     created = aws(
@@ -161,6 +159,8 @@ def test_connection_function_lifecycle(aws: AwsCli) -> None:
     tested = aws("cloudfront", "test-connection-function", "--id", fid, "--if-match", etag1,
                  "--connection-object", connection)["ConnectionFunctionTestResult"]  # fmt: skip
     assert "allow" in tested["ConnectionFunctionOutput"]
+    assert aws.error("cloudfront", "publish-connection-function", "--id", fid, "--if-match", "") == (
+        "InvalidIfMatchVersion", "PublishConnectionFunction")  # fmt: skip
     aws("cloudfront", "publish-connection-function", "--id", fid, "--if-match", etag1)
     updated = aws("cloudfront", "update-connection-function", "--id", fid, "--if-match", etag1,
                   "--connection-function-config", config, "--connection-function-code", deny)  # fmt: skip
