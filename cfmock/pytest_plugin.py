@@ -2,13 +2,15 @@
 
 Fixture ``cloudfront_functions`` yields an active :class:`cfmock.CloudFrontMock`; the marker
 ``@pytest.mark.cloudfront_functions(**options)`` sets its options and activates it for the test even
-when the test does not ask for the fixture. Fixture ``cloudfront_server`` (session scope) runs ``cfmock server`` on a
-free loopback port and yields a :class:`cfmock.server.RunningServer` (``.endpoint``, ``.backend``,
-``.environment()``). Loading the plugin imports nothing heavy.
+when the test does not ask for the fixture. ``--cfmock-update`` makes ``FunctionCase.check()`` (see
+:func:`cfmock.function_cases`) write the expected files. Fixture ``cloudfront_server`` (session scope) runs
+``cfmock server`` on a free loopback port and yields a :class:`cfmock.server.RunningServer` (``.endpoint``,
+``.backend``, ``.environment()``). Loading the plugin imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -21,12 +23,30 @@ if TYPE_CHECKING:
 MARKER = "cloudfront_functions"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("cfmock").addoption(
+        "--cfmock-update",
+        action="store_true",
+        help="cfmock.function_cases: write each case's NAME.expected.json from the actual result",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("cfmock_update", False):
+        from cfmock import cases
+
+        cases._pytest_update_requested = True
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): run the test with cfmock's CloudFront mock active "
         "(options as for cfmock.mock_cloudfront_functions).",
     )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cases = sys.modules.get("cfmock.cases")  # not imported just to reset it
+    if cases is not None:
+        cases._pytest_update_requested = False  # type: ignore[attr-defined]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

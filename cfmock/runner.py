@@ -9,9 +9,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfmock.options import MockOptions
+
+if TYPE_CHECKING:
+    from cfmock.runtime.clock import Moment
 
 # The store a function sees through cf.kvs() when run outside the mock (any UUID works), and the times its
 # meta() reports: fixed, so runs are reproducible.
@@ -106,8 +109,13 @@ def run_function(
     runtime: str = "cloudfront-js-2.0",
     kvs: Mapping[str, str] | None = None,
     options: MockOptions | None = None,
+    *,
+    now: Moment | None = None,
 ) -> FunctionResult:
-    """Run a viewer function's ``handler(event)``; ``kvs`` is the associated store's contents."""
+    """Run a viewer function's ``handler(event)``; ``kvs`` is the associated store's contents.
+
+    ``now`` is the time the function sees (a ``datetime``, naive read as UTC, or epoch seconds); without it,
+    ``options.now``, else the real time at the start of the run (decisions 45)."""
     from cfmock.runtime import run_viewer_function
 
     settings = options or MockOptions()
@@ -118,6 +126,7 @@ def run_function(
         limits=limits_for(settings),
         kvs=_binding(kvs),
         edge_location=settings.edge_location,
+        now=settings.now if now is None else now,
     )
     return FunctionResult(
         result.output,
@@ -134,12 +143,21 @@ def run_connection_function(
     runtime: str = "cloudfront-js-2.0",
     kvs: Mapping[str, str] | None = None,
     options: MockOptions | None = None,
+    *,
+    now: Moment | None = None,
 ) -> ConnectionResult:
-    """Run a connection function's ``connectionHandler(connection)``."""
+    """Run a connection function's ``connectionHandler(connection)``; ``now`` as for :func:`run_function`."""
     from cfmock.runtime import run_connection_function as run
 
     settings = options or MockOptions()
-    result = run(code, connection, runtime=runtime, limits=limits_for(settings), kvs=_binding(kvs))
+    result = run(
+        code,
+        connection,
+        runtime=runtime,
+        limits=limits_for(settings),
+        kvs=_binding(kvs),
+        now=settings.now if now is None else now,
+    )
     return ConnectionResult(result.output, tuple(result.logs), result.error_message, result.compute_utilization)
 
 

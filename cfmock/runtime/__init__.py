@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .clock import Moment, start_time_ms
 from .connection import connection_output, normalise_connection, truncate_custom_data
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
@@ -27,6 +28,7 @@ __all__ = [
     "FunctionRunResult",
     "InvalidEventError",
     "KvsBinding",
+    "Moment",
     "RuntimeLimits",
     "run_connection_function",
     "run_viewer_function",
@@ -88,8 +90,9 @@ def run_viewer_function(
     limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
     kvs: KvsBinding | None = None,
     edge_location: str = DEFAULT_EDGE_LOCATION,
+    now: Moment | None = None,
 ) -> FunctionRunResult:
-    """Run ``handler(event)`` as CloudFront's TestFunction does."""
+    """Run ``handler(event)`` as CloudFront's TestFunction does; ``now`` fixes its clock (decisions 45)."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
     prepared, problem = _prepared(code, runtime)
@@ -107,6 +110,7 @@ def run_viewer_function(
         edge_location=edge_location,
         kvs=kvs,
         limits=limits,
+        now_ms=start_time_ms(now),
     )
     error = outcome.error
     output = ""
@@ -131,8 +135,10 @@ def run_connection_function(
     runtime: str = RUNTIME_2,
     limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
     kvs: KvsBinding | None = None,
+    now: Moment | None = None,
 ) -> ConnectionRunResult:
-    """Run ``connectionHandler(connection)`` as TestConnectionFunction does (decisions 31, 32)."""
+    """Run ``connectionHandler(connection)`` as TestConnectionFunction does (decisions 31, 32); ``now`` fixes its
+    clock (decisions 45)."""
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
@@ -151,6 +157,7 @@ def run_connection_function(
         edge_location=DEFAULT_EDGE_LOCATION,
         kvs=kvs,
         limits=limits,
+        now_ms=start_time_ms(now),
     )
     custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
     return ConnectionRunResult(

@@ -78,7 +78,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: KvsBinding | None,
-            limits: RuntimeLimits) -> str:  # fmt: skip
+            limits: RuntimeLimits, now_ms: int | None) -> str:  # fmt: skip
     kvs_data = None
     if kvs is not None:
         kvs_data = {
@@ -92,7 +92,7 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
         "runtime": runtime,
         "eventType": event_type,
         "edgeLocation": edge_location,
-        "now": int(time.time() * 1000),
+        "now": int(time.time() * 1000) if now_ms is None else now_ms,  # the caller takes it (clock.py)
         "logLimit": limits.log_limit_bytes,
         "kvs": kvs_data,
     }
@@ -309,9 +309,11 @@ def _listed(data: dict[str, Any], key: str) -> list[Any]:
 
 
 def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str, event_type: str,
-            edge_location: str, kvs: KvsBinding | None, limits: RuntimeLimits) -> Outcome:  # fmt: skip
-    """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON)."""
-    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits))
+            edge_location: str, kvs: KvsBinding | None, limits: RuntimeLimits,
+            now_ms: int | None = None) -> Outcome:  # fmt: skip
+    """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON);
+    ``now_ms`` is the run's clock in epoch milliseconds (see clock.py)."""
+    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms))
     outcome = Outcome()
     result = run.user_phase(payload, outcome)
     run.finish(result, outcome)

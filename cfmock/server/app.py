@@ -53,7 +53,7 @@ class Backend:
     def _fresh_state(self) -> Any:
         from cfmock.service.dispatch import MockState
 
-        return MockState(self.options)
+        return MockState(self.options, recording=False)  # a server runs for long: see MockState.recording
 
     @property
     def account_id(self) -> str:

@@ -60,7 +60,7 @@ def run_safely(call: Call, runner: Callable[..., Any], *args: Any, **kwargs: Any
     from cfmock.runtime import InvalidEventError
 
     try:
-        return runner(*args, limits=limits_for(call.settings), **kwargs)
+        return runner(*args, limits=limits_for(call.settings), now=call.settings.now, **kwargs)
     except InvalidEventError as error:
         raise ServiceError("InvalidArgument", str(error)) from None
     except ServiceError:

@@ -4,7 +4,8 @@ Every ``python``/``sh`` code block is preceded, on the line just above its openi
 
 * ``<!-- example: pytest -->``: a pytest module; every test in it must pass.
 * ``<!-- example: script -->``: run with ``python``; it must exit with 0.
-* ``<!-- example: file NAME -->``: any block, saved as NAME in the page's working directory before anything runs.
+* ``<!-- example: file NAME -->``: any block, saved as NAME (which may include directories) in the page's working
+  directory before anything runs.
 * ``<!-- example: shell -->``: run with ``bash -e`` in the page's working directory; it must exit with 0.
 * ``<!-- example: output -->``: the expected standard output of the script or shell block just before it.
   A line ``...`` stands for any number of lines; ComputeUtilization figures (machine-dependent) are ignored.
@@ -96,7 +97,7 @@ def example_env(tmp_path: Path) -> dict[str, str]:
     (site / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONPATH"}
     env.update(
-        PYTHONPATH=str(site),
+        PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]),  # this checkout, whatever cfmock is installed
         AWS_CONFIG_FILE=str(tmp_path / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-aws-credentials"),
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -192,7 +193,9 @@ def test_examples_run(page: Path, tmp_path: Path) -> None:
     page_blocks = blocks(page)
     for block in page_blocks:
         if block.marker and block.marker.startswith("file "):
-            (workdir / block.marker.split(" ", 1)[1]).write_text(block.text + "\n", encoding="utf-8")
+            target = workdir / block.marker.split(" ", 1)[1]  # may name a subdirectory: cases/NAME.event.json
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.text + "\n", encoding="utf-8")
 
     # Every run is independent (the files above are only read), so they run side by side.
     jobs: dict[int, tuple[list[str], str]] = {}

@@ -83,6 +83,17 @@ def test_the_backend_answers_without_a_socket() -> None:
     assert Backend(account_id="111122223333").account_id == "111122223333"
 
 
+def test_the_backend_keeps_no_record_of_calls_while_an_activation_does() -> None:
+    """A server runs for long: recording every call, as ``mock.calls`` does in-process, would grow without bound."""
+    backend = Backend()
+    for _ in range(3):
+        assert backend.answer("GET", "/2020-05-31/function", "", {}, b"").status == 200
+    assert backend._state.calls == []
+    with mock_cloudfront_functions() as mock:
+        boto3.client("cloudfront", **CREDENTIALS).list_functions()
+        assert [call.operation for call in mock.calls] == ["ListFunctions"]
+
+
 def test_the_backend_answers_not_implemented_with_501_in_the_xml_shape() -> None:
     answer = Backend().answer("GET", "/2020-05-31/distribution")
     assert answer.status == 501
