@@ -86,7 +86,7 @@ def banner(server: RunningServer) -> str:
             f"export AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE={url}",
             "# KeyValueStore data plane: SDKs send it to <account-id>.<endpoint host>, a name that does not resolve.",
             f"# cfmock is also an HTTP proxy for itself: run data-plane clients with HTTP_PROXY={url}",
-            "# (SigV4A: awscli[crt] for the AWS CLI, @aws-sdk/signature-v4a for JS; Node ignores HTTP_PROXY: see docs).",
+            "# (SigV4A: awscli[crt] for the CLI, @aws-sdk/signature-v4a for JS; Node ignores HTTP_PROXY, see docs).",
             f"# Control endpoints: {url}/_cfmock/health, /_cfmock/state, /_cfmock/reset. Stop with Ctrl-C.",
         ]
     )
