@@ -96,9 +96,9 @@ def run_viewer_function(
     if prepared is None:
         return FunctionRunResult("", (), problem, 0)
 
-    from . import isolation, sandbox  # quickjs is loaded only here
+    from . import sandbox  # quickjs is loaded only here
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "viewer",
         payload,
@@ -140,9 +140,9 @@ def run_connection_function(
     if prepared is None:
         return ConnectionRunResult("", (), problem, 0)
 
-    from . import isolation, sandbox
+    from . import sandbox
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "connection",
         json.dumps(normalised, separators=(",", ":")),
