@@ -152,7 +152,7 @@ def run_connection_function(
         kvs=kvs,
         limits=limits,
     )
-    custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
+    custom = None if outcome.custom_data is None else truncate_custom_data(sandbox.clean_text(outcome.custom_data))
     return ConnectionRunResult(
         output="" if outcome.error else connection_output(outcome.action, custom),
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
