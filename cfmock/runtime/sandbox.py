@@ -126,6 +126,7 @@ class _Run:
         try:
             self.session.evaluate(_prelude_script())  # cfmock's own code: known to finish
             self.session.setup(config)
+            self.session.evaluate(prepared.metering)  # after the setup, which keeps the originals for itself
             if prepared.module_prelude:
                 self.session.evaluate(prepared.module_prelude)
             self.session.engine("ready")
