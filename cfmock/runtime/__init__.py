@@ -63,12 +63,12 @@ def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
 
 
-def _prepared(code: str | bytes, runtime: str) -> tuple[PreparedSource | None, str]:
+def _prepared(code: str | bytes, runtime: str, kind: str, relaxed: bool) -> tuple[PreparedSource | None, str]:
     """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)."""
     source = _decode(code)
     if source is None:
         return None, ERROR_PREFIX + _BAD_UTF8
-    prepared = prepare(source, runtime)
+    prepared = prepare(source, runtime, kind, relaxed)
     if prepared.syntax_error is not None:
         return None, ERROR_PREFIX + prepared.syntax_error
     return prepared, ""
@@ -97,13 +97,13 @@ def run_viewer_function(
     """Run ``handler(event)`` as CloudFront's TestFunction does; ``now`` fixes its clock (decisions 45)."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
-    prepared, problem = _prepared(code, runtime)
+    prepared, problem = _prepared(code, runtime, "viewer", limits.relaxed_syntax)
     if prepared is None:
         return FunctionResult("", (), problem, 0)
 
-    from . import isolation, sandbox  # quickjs is loaded only here
+    from . import sandbox  # quickjs is loaded only here
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "viewer",
         payload,
@@ -144,13 +144,13 @@ def run_connection_function(
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
-    prepared, problem = _prepared(code, runtime)
+    prepared, problem = _prepared(code, runtime, "connection", limits.relaxed_syntax)
     if prepared is None:
         return ConnectionResult("", (), problem, 0)
 
-    from . import isolation, sandbox
+    from . import sandbox
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "connection",
         json.dumps(normalised, separators=(",", ":")),
@@ -161,7 +161,7 @@ def run_connection_function(
         limits=limits,
         now_ms=start_time_ms(now),
     )
-    custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
+    custom = None if outcome.custom_data is None else truncate_custom_data(sandbox.clean_text(outcome.custom_data))
     return ConnectionResult(
         output="" if outcome.error else connection_output(outcome.action, custom),
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),

@@ -179,12 +179,3 @@ def test_a_nested_activation_cannot_change_the_clock() -> None:
 def test_the_option_is_public() -> None:
     assert MockOptions(now=FIXED).now == FIXED
     assert cfmock.MockOptions().now is None
-
-
-def test_a_run_in_the_worker_process_sees_the_callers_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where runs go to a worker process (isolation.py), the start time is still read in the caller's."""
-    from cfmock.runtime import isolation
-
-    monkeypatch.setattr(isolation, "_use_worker", True)
-    monkeypatch.setattr(time, "time", lambda: 1_935_817_689.123)
-    assert readings(run_function(CLOCK, EVENT).logs)[0] == FIXED_MS

@@ -137,16 +137,3 @@ def _snapshot_of(mock: Any, arn: str) -> Mapping[str, str]:
         binding = kvs_binding(mock._require_state().backend, config)
     assert binding is not None
     return binding.data  # type: ignore[no-any-return]
-
-
-def test_lookups_work_in_the_worker_process(monkeypatch: Any) -> None:
-    """Where runs go to a worker process (isolation.py), the snapshot travels with the run."""
-    from cfmock.runtime import isolation
-
-    monkeypatch.setattr(isolation, "_use_worker", True)
-    with mock_cloudfront_functions() as mock:
-        cf = boto3.client("cloudfront", **CREDENTIALS)
-        etag = _function_with_store(cf, mock, "reader", {"k04242": "x" * 1018, "doc": '{"n": 2}', "k00000": ""})
-        result = cf.test_function(Name="reader", IfMatch=etag, EventObject=EVENT)["TestResult"]
-        assert result["FunctionErrorMessage"] == ""
-        assert result["FunctionExecutionLogs"] == ["1018 2 KeyNotFound true false 3"]

@@ -90,7 +90,12 @@
   hide(G.console, "log", function log() {
     // Characters never outnumber UTF-8 bytes, so nothing past this point could survive the cut.
     if (logChars > cfg.logLimit || logCount >= cfg.logLimit) return;
-    for (var line = "", i = 0; i < arguments.length; i++) line += (i ? " " : "") + render(arguments[i]);
+    for (var line = "", i = 0; i < arguments.length && line.length <= cfg.logLimit; i++) {
+      line += (i ? " " : "") + render(arguments[i]);
+    }
+    // Kept no longer than the cap can use (one character more, so that Python still sees it cut): a 1 MB
+    // string is logged, not copied into the log until memory runs out.
+    if (line.length > cfg.logLimit) line = apply(slice, line, [0, cfg.logLimit + 1]);
     logJson += (logCount++ ? "," : "") + stringify(line);
     logChars += line.length;
   });
@@ -254,8 +259,9 @@
       return delete G.__cfmock_decorateEvent;
     }
     if (op === "invoke") return void invoke(a);
-    if (op === "result") return result();
-    if (op === "meta") return meta();
+    // Sliced: QuickJS-ng builds long concatenations as ropes, which its Python binding cannot convert.
+    if (op === "result") return apply(slice, result(), [0]);
+    if (op === "meta") return apply(slice, meta(), [0]);
     if (op === "is-function") return isFunction(parse(a));
     if (op === "asked") return (a = asked), (asked = ""), a; // prettier-ignore
     if (op === "answer") return void answerAll(parse(a));

@@ -2,7 +2,7 @@
 // Every file in this folder is a fragment of ONE function body: cfmock/runtime/modules.py joins the
 // fragments that the user's code needs and wraps them in a strict IIFE, so top-level names here are
 // private to the prelude; only what a fragment puts on globalThis or in __cfmock_modules is visible.
-// Every run loads it (as cached bytecode, or compiled from source without runtime/native.py), so it is kept terse.
+// Every run loads it (as cached bytecode, or compiled from source on the plain engine path), so it is kept terse.
 var HOST = globalThis.__cfmock_host, MODULES = globalThis.__cfmock_modules;
 var V1 = HOST.runtime === 'cloudfront-js-1.0';
 
