@@ -17,10 +17,11 @@ from typing import Any, Final, Literal
 
 import quickjs
 
-from . import native
+from . import json_limits, native
 from .errors import (
     NOT_A_FUNCTION,
     OUT_OF_MEMORY_MESSAGE,
+    STACK_OVERFLOW_MESSAGE,
     TIMEOUT_MESSAGE,
     EngineError,
     cloudfront_wording,
@@ -265,7 +266,10 @@ class _Run:
         if outcome.timed_out:
             outcome.error = TIMEOUT_MESSAGE
         elif result is not None:
-            data = _engine_json(result)
+            try:
+                data = _engine_json(result)
+            except json_limits.NestedTooDeeplyError:  # cfmock's limit, the same on every Python (json_limits)
+                data = {"status": "threw", "error": STACK_OVERFLOW_MESSAGE}
             status = data.get("status")
             if status == "returned":
                 outcome.value_type = data.get("type", "undefined")
@@ -297,7 +301,7 @@ class _Run:
 
 def _engine_json(text: str) -> dict[str, Any]:
     """What the engine returned, which is a JSON object unless something broke it (then ValueError)."""
-    data = json.loads(text)
+    data = json_limits.load_returned_json(text)
     if not isinstance(data, dict):
         raise ValueError(f"the engine returned {type(data).__name__}, not an object")
     return data
