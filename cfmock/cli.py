@@ -10,9 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cfmock._version import __version__
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cfmock", description="Offline mock of AWS CloudFront Functions.")
+    parser.add_argument("--version", action="version", version=f"cfmock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="print a tour of the mock, run through a real boto3 client")
     run = commands.add_parser("run", help="run a function's code on an event, as TestFunction would")
