@@ -81,7 +81,10 @@ def _event_int(text: str) -> int:
     digits = len(text) - text.startswith("-")
     if digits > MAX_INTEGER_DIGITS:
         raise InvalidEventError(f"has an integer of {digits} digits; at most {MAX_INTEGER_DIGITS} are allowed")
-    return int(text)
+    try:
+        return int(text)
+    except ValueError as exc:  # a process that lowered sys.set_int_max_str_digits below Python's default
+        raise InvalidEventError(f"has an integer Python refuses to convert: {exc}") from None
 
 
 def _event_float(text: str) -> float:

@@ -100,3 +100,13 @@ def test_integer_digits_are_cfmocks_limit(sign: str) -> None:
     assert load_event_json(f'{{"n": {sign}{"7" * MAX_INTEGER_DIGITS}}}', "event")["n"]
     with pytest.raises(InvalidEventError, match=f"integer of {MAX_INTEGER_DIGITS + 1} digits"):
         load_event_json(f'{{"n": {sign}{"7" * (MAX_INTEGER_DIGITS + 1)}}}', "event")
+
+
+def test_a_process_with_a_lower_python_integer_limit_still_gets_an_invalid_event() -> None:
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)  # the lowest Python allows
+    try:
+        with pytest.raises(InvalidEventError, match="integer Python refuses to convert"):
+            load_event_json(f'{{"n": {"7" * 641}}}', "event")
+    finally:
+        sys.set_int_max_str_digits(previous)
