@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from cfmock.options import MockOptions
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from cfmock.records import RecordedCall
     from cfmock.state import KeyValueStoresView, StagedView
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,8 +111,10 @@ class CloudFrontMock:
     def __enter__(self) -> CloudFrontMock:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._exit(exc)
 
     async def __aenter__(self) -> CloudFrontMock:
         return self.start()
@@ -117,7 +122,17 @@ class CloudFrontMock:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop()
+        self._exit(exc)
+
+    def _exit(self, exc: BaseException | None) -> None:
+        if exc is None:
+            self.stop()
+            return
+        try:
+            self.stop()
+        except Exception as refused:
+            # The body's own error is what the test must report: cfmock's is noted on it, never raised over it.
+            exc.add_note(f"cfmock: leaving the activation while this error propagated also failed: {refused}")
 
     # -- decorating -----------------------------------------------------------------------------------
 
@@ -247,16 +262,24 @@ class CloudFrontMock:
         (``"cloudfront"`` or ``"cloudfront-keyvaluestore"``) is needed only where an operation name exists
         on both and both document ``code``.
         """
-        if not isinstance(count, int) or isinstance(count, bool):
-            raise TypeError(f"count must be an int, not {type(count).__name__}")
-        if count < 1:
-            raise ValueError(f"count must be at least 1, got {count}")
-        if message is not None and not isinstance(message, str):
-            raise TypeError(f"message must be a str or None, not {type(message).__name__}")
-        from cfmock.state import resolve_operation
+        from cfmock.state import check_injection, resolve_operation
 
+        check_injection(message, count)
         target = resolve_operation(operation, code, service)
         self._require_state().injector.add(target, code, message, count)
+
+    @property
+    def calls(self) -> tuple[RecordedCall, ...]:
+        """Every call the mock answered since it started (or was reset), in order: a snapshot."""
+        state = self._require_state()
+        with state.calls_lock:
+            return tuple(state.calls)
+
+    def reset(self) -> None:
+        """Discard every resource, recorded call and pending injected error, as a fresh activation would have.
+
+        Nested activations share the state, so they see the reset too. Views taken before refuse writes."""
+        self._require_state().reset()
 
     def __repr__(self) -> str:
         return f"<CloudFrontMock {'active' if self.active else 'inactive'} {self.options}>"
@@ -276,6 +299,8 @@ def mock_cloudfront_functions(
     connection_budget_ms: float = ...,
     time_limit_s: float = ...,
     edge_location: str = ...,
+    now: datetime | float | None = ...,
+    strict_injections: bool = ...,
 ) -> CloudFrontMock: ...
 def mock_cloudfront_functions(target: Any = None, /, **options: Any) -> Any:
     """Mock CloudFront Functions, Connection Functions and KeyValueStore for every botocore client.
@@ -298,6 +323,35 @@ def _discard(state: Any) -> None:
 
     state.backend.ended = True
     interception.uninstall()
+    _report_unused_injections(state)
+
+
+def _report_unused_injections(state: Any) -> None:
+    """Injected errors nothing used mean the test did not make the calls it meant to fail: say so."""
+    import warnings
+
+    from cfmock.errors import UnusedInjectionError, UnusedInjectionWarning
+
+    pending = state.injector.pending()
+    if not pending:
+        return
+    listing = "; ".join(f"{service} {name}: {code} ({left} left)" for (service, name), code, left in pending)
+    message = f"the cfmock activation ended with injected errors no call used: {listing}"
+    # With an exception already on its way out, that exception is the news: a warning does not replace it.
+    if state.options.strict_injections and sys.exc_info()[1] is None:
+        raise UnusedInjectionError(message)
+    warnings.warn(message, UnusedInjectionWarning, stacklevel=_first_frame_outside_cfmock())
+
+
+def _first_frame_outside_cfmock() -> int:
+    """The stacklevel that points a warning at the caller's code, whichever entry point ended the activation."""
+    import os
+
+    package = os.path.dirname(__file__) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def end_of_test(mock: CloudFrontMock) -> None:

@@ -26,3 +26,13 @@ class UnsupportedOperationError(CfmockError, NotImplementedError):
 
     def __reduce__(self) -> tuple[type[UnsupportedOperationError], tuple[str, str | None]]:
         return type(self), (self.operation, self._detail)  # so it crosses processes (pickle) unchanged
+
+
+class UnusedInjectionWarning(UserWarning):
+    """An activation ended while errors injected with ``inject_error`` were still waiting for their calls.
+
+    The test never made the calls it meant to fail, so it probably did not test what it meant to."""
+
+
+class UnusedInjectionError(CfmockError, AssertionError):
+    """As :class:`UnusedInjectionWarning`, raised instead with ``strict_injections=True``."""

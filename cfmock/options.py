@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # decisions 14
 
@@ -15,7 +16,12 @@ class MockOptions:
     ``account_id``: the account in every ARN (decisions 14).
     ``viewer_budget_ms`` / ``connection_budget_ms``: the time that counts as 100 % ComputeUtilization
     (decisions 28). ``time_limit_s``: a run is stopped after this long. ``edge_location``: what
-    ``cf.edgeLocation`` reports in viewer-request functions.
+    ``cf.edgeLocation`` reports in viewer-request functions. ``now``: the time functions see (``Date.now()``,
+    ``new Date()``) in every run, as a ``datetime`` (a naive one is read as UTC) or epoch seconds; ``None``
+    (the default) is the real time at the start of each run, read through Python's clock, so time-machine and
+    freezegun apply (decisions 45). ``strict_injections``: when the activation ends with injected errors no call
+    used, raise :class:`cfmock.errors.UnusedInjectionError` instead of warning
+    (:class:`cfmock.errors.UnusedInjectionWarning`).
     """
 
     account_id: str = DEFAULT_ACCOUNT_ID
@@ -23,6 +29,8 @@ class MockOptions:
     connection_budget_ms: float = 5.0
     time_limit_s: float = 1.0
     edge_location: str = "SEA19-C1"
+    now: datetime | float | None = None
+    strict_injections: bool = False
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{12}", self.account_id):
@@ -30,3 +38,7 @@ class MockOptions:
         for name in ("viewer_budget_ms", "connection_budget_ms", "time_limit_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if self.now is not None:
+            from cfmock.runtime.clock import start_time_ms
+
+            start_time_ms(self.now)  # a wrong type or an impossible time is refused here, not at the first run

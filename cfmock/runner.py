@@ -7,85 +7,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfmock.options import MockOptions
+from cfmock.results import ConnectionResult, FunctionResult
+
+__all__ = [
+    "DEFAULT_KVS_ID",
+    "DEFAULT_KVS_TIME",
+    "ConnectionResult",  # defined in cfmock.results, and still importable from here
+    "FunctionResult",
+    "limits_for",
+    "load_import_file",
+    "run_connection_function",
+    "run_function",
+]
+
+if TYPE_CHECKING:
+    from cfmock.runtime.clock import Moment
 
 # The store a function sees through cf.kvs() when run outside the mock (any UUID works), and the times its
 # meta() reports: fixed, so runs are reproducible.
 DEFAULT_KVS_ID = "00000000-0000-4000-8000-000000000000"
 DEFAULT_KVS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class FunctionResult:
-    """What TestFunction reports: ``output`` is the FunctionOutput JSON text ("" when the function failed)."""
-
-    output: str
-    logs: tuple[str, ...]
-    error_message: str
-    compute_utilization: int
-    origin_requests: tuple[dict[str, Any], ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_message
-
-    @property
-    def output_object(self) -> dict[str, Any] | None:
-        """``output`` parsed: ``{"request": …}`` or ``{"response": …}`` (None when the function failed)."""
-        from cfmock.runtime.json_limits import recursion_room  # output nests up to MAX_NESTING + 1 levels
-
-        with recursion_room():
-            return json.loads(self.output) if self.output else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def describe(self) -> str:
-        lines = [f"ComputeUtilization: {self.compute_utilization}"]
-        lines += ["Logs:"] + [f"  {line}" for line in self.logs] if self.logs else ["Logs: (none)"]
-        if self.error_message:
-            lines.append(f"Error: {self.error_message}")
-        else:
-            from cfmock.runtime.json_limits import recursion_room
-
-            lines.append("Output:")
-            with recursion_room():
-                lines.append(json.dumps(self.output_object, indent=2))
-        for record in self.origin_requests:
-            lines.append(f"Origin change: {json.dumps(record)}")
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ConnectionResult:
-    """What TestConnectionFunction reports: ``output`` is ``{"action": …, "customData": …}`` as JSON text."""
-
-    output: str
-    logs: tuple[str, ...]
-    error_message: str
-    compute_utilization: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_message
-
-    @property
-    def action(self) -> str | None:
-        """``"allow"`` or ``"deny"`` (None when the function failed)."""
-        return str(json.loads(self.output)["action"]) if self.output else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def describe(self) -> str:
-        lines = [f"ComputeUtilization: {self.compute_utilization}"]
-        lines += ["Logs:"] + [f"  {line}" for line in self.logs] if self.logs else ["Logs: (none)"]
-        lines.append(f"Error: {self.error_message}" if self.error_message else f"Output: {self.output}")
-        return "\n".join(lines)
 
 
 def limits_for(options: MockOptions) -> Any:
@@ -94,7 +39,7 @@ def limits_for(options: MockOptions) -> Any:
     return RuntimeLimits(
         viewer_budget_ms=options.viewer_budget_ms,
         connection_budget_ms=options.connection_budget_ms,
-        hard_limit_s=options.time_limit_s,
+        time_limit_s=options.time_limit_s,
     )
 
 
@@ -112,25 +57,24 @@ def run_function(
     runtime: str = "cloudfront-js-2.0",
     kvs: Mapping[str, str] | None = None,
     options: MockOptions | None = None,
+    *,
+    now: Moment | None = None,
 ) -> FunctionResult:
-    """Run a viewer function's ``handler(event)``; ``kvs`` is the associated store's contents."""
+    """Run a viewer function's ``handler(event)``; ``kvs`` is the associated store's contents.
+
+    ``now`` is the time the function sees (a ``datetime``, naive read as UTC, or epoch seconds); without it,
+    ``options.now``, else the real time at the start of the run (decisions 45)."""
     from cfmock.runtime import run_viewer_function
 
     settings = options or MockOptions()
-    result = run_viewer_function(
+    return run_viewer_function(
         code,
         event,
         runtime=runtime,
         limits=limits_for(settings),
         kvs=_binding(kvs),
         edge_location=settings.edge_location,
-    )
-    return FunctionResult(
-        result.output,
-        tuple(result.logs),
-        result.error_message,
-        result.compute_utilization,
-        tuple(result.origin_requests),
+        now=settings.now if now is None else now,
     )
 
 
@@ -140,13 +84,21 @@ def run_connection_function(
     runtime: str = "cloudfront-js-2.0",
     kvs: Mapping[str, str] | None = None,
     options: MockOptions | None = None,
+    *,
+    now: Moment | None = None,
 ) -> ConnectionResult:
-    """Run a connection function's ``connectionHandler(connection)``."""
+    """Run a connection function's ``connectionHandler(connection)``; ``now`` as for :func:`run_function`."""
     from cfmock.runtime import run_connection_function as run
 
     settings = options or MockOptions()
-    result = run(code, connection, runtime=runtime, limits=limits_for(settings), kvs=_binding(kvs))
-    return ConnectionResult(result.output, tuple(result.logs), result.error_message, result.compute_utilization)
+    return run(
+        code,
+        connection,
+        runtime=runtime,
+        limits=limits_for(settings),
+        kvs=_binding(kvs),
+        now=settings.now if now is None else now,
+    )
 
 
 def load_import_file(text: str) -> dict[str, str]:

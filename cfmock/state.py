@@ -14,6 +14,7 @@ from cfmock.backend.staged import DEVELOPMENT, StagedRegistry, StagedResource, u
 
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9-_]{1,64}")  # the model's pattern for function and store names
 MAX_STORE_COMMENT_CHARS = 128  # the model's maximum for a key value store's Comment
+REPR_DATA_CHARS = 200  # a store's repr shows its data up to this long, else just how many keys
 
 
 @contextmanager
@@ -21,7 +22,9 @@ def _writable(backend: Any) -> Iterator[None]:
     """Hold the backend's lock for a write through a view. Refused once the mock has ended (it would go nowhere);
     a rule the API enforces with an AWS error is a ``ValueError`` here, naming that error."""
     if backend.ended:
-        raise RuntimeError("this cfmock activation has ended and its state was discarded: nothing can be written")
+        raise RuntimeError(
+            "this cfmock state has ended (its activation stopped, or reset() was called): nothing can be written"
+        )
     with backend.lock:
         try:
             yield
@@ -65,6 +68,12 @@ class StagedView(Mapping[str, StagedResource]):
     def __len__(self) -> int:
         return len(self._registry)
 
+    def __repr__(self) -> str:
+        with self._backend.lock:
+            resources = [self._registry.named(name) for name in self._registry.names()]
+        held = ", ".join(f"{r.name!r} ({'published' if r.live is not None else 'unpublished'})" for r in resources if r)
+        return f"<{self._noun}s: {held or 'none'}>"
+
     def create(
         self,
         name: str,
@@ -106,6 +115,16 @@ class StagedView(Mapping[str, StagedResource]):
         if copy is None:
             raise KeyError(f"{self._noun} {name!r} has no {stage} stage")
         return copy.code
+
+
+def check_injection(message: object, count: object) -> None:
+    """The Python-side checks of ``inject_error``'s ``message`` and ``count`` (every door applies them)."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise TypeError(f"count must be an int, not {type(count).__name__}")
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    if message is not None and not isinstance(message, str):
+        raise TypeError(f"message must be a str or None, not {type(message).__name__}")
 
 
 def resolve_operation(operation: str, code: str, service: str | None = None) -> tuple[str, str]:
@@ -209,7 +228,9 @@ class KeyValueStoreHandle:
         self.update(load_import_file(text))
 
     def __repr__(self) -> str:
-        return f"<KeyValueStore {self.name} {self.arn} keys={len(self._store.data)}>"
+        data = self.data
+        shown = repr(data) if len(repr(data)) <= REPR_DATA_CHARS else f"{len(data)} keys"
+        return f"<KeyValueStore {self.name!r} {self.arn} {shown}>"
 
 
 class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
@@ -231,6 +252,14 @@ class KeyValueStoresView(Mapping[str, KeyValueStoreHandle]):
 
     def __len__(self) -> int:
         return len(self._backend.key_value_stores)
+
+    def __repr__(self) -> str:
+        with self._backend.lock:
+            stores = [self[name] for name in self._backend.key_value_stores.names()]
+        held = ", ".join(
+            f"{s.name!r} ({len(s._store.data)} key{'' if len(s._store.data) == 1 else 's'})" for s in stores
+        )
+        return f"<key value stores: {held or 'none'}>"
 
     def create(self, name: str, *, comment: str = "", data: Mapping[str, str] | None = None) -> KeyValueStoreHandle:
         """Create a store (with ``data``, all or nothing), as CreateKeyValueStore and then PutKey would."""

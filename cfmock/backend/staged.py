@@ -28,6 +28,7 @@ MAX_CODE_BYTES = 10_240  # decisions 19
 MAX_COMMENT_CHARS = 128  # decisions 18
 DEFAULT_QUOTA = 100  # decisions 22
 MAX_LIST_ITEMS = 100  # decisions 11
+REPR_CODE_BYTES = 60  # of a stage's code, in its repr
 
 Validator = Callable[[], None]
 Clock = Callable[[], datetime]
@@ -77,6 +78,11 @@ class StageCopy:
     def comment(self) -> str:
         return str(self.config.get("Comment", ""))
 
+    def __repr__(self) -> str:  # the code is summarised: a failed assertion should stay readable
+        code = self.code[:REPR_CODE_BYTES].decode("utf-8", "replace")
+        more = f"... ({len(self.code)} bytes)" if len(self.code) > REPR_CODE_BYTES else ""
+        return f"<StageCopy {self.runtime} ETag={self.etag} code={code!r}{more}>"
+
 
 @dataclass
 class StagedResource:
@@ -96,6 +102,10 @@ class StagedResource:
     def etag(self) -> str:
         """The DEVELOPMENT ETag: the one Update, Publish and Delete demand (decisions 3)."""
         return self.development.etag
+
+    def __repr__(self) -> str:
+        stages = "DEVELOPMENT+LIVE" if self.live is not None else "DEVELOPMENT"
+        return f"<StagedResource {self.name!r} {self.status} {stages} ETag={self.etag} {self.arn}>"
 
     def stage(self, stage: str) -> StageCopy | None:
         if stage == DEVELOPMENT:

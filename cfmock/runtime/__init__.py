@@ -11,22 +11,26 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
+from cfmock.results import ConnectionResult, FunctionResult
+
+from .clock import Moment, start_time_ms
 from .connection import connection_output, normalise_connection, truncate_custom_data
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
 from .json_limits import dump_json
 from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
-from .results import ConnectionRunResult, FunctionRunResult, KvsBinding, RuntimeLimits
+from .results import KvsBinding, RuntimeLimits
 
 __all__ = [
     "DEFAULT_EDGE_LOCATION",
     "ERROR_PREFIX",
     "VIEWER_RUNTIMES",
-    "ConnectionRunResult",
+    "ConnectionResult",
     "EngineError",
-    "FunctionRunResult",
+    "FunctionResult",
     "InvalidEventError",
     "KvsBinding",
+    "Moment",
     "RuntimeLimits",
     "run_connection_function",
     "run_viewer_function",
@@ -88,13 +92,14 @@ def run_viewer_function(
     limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
     kvs: KvsBinding | None = None,
     edge_location: str = DEFAULT_EDGE_LOCATION,
-) -> FunctionRunResult:
-    """Run ``handler(event)`` as CloudFront's TestFunction does."""
+    now: Moment | None = None,
+) -> FunctionResult:
+    """Run ``handler(event)`` as CloudFront's TestFunction does; ``now`` fixes its clock (decisions 45)."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
     prepared, problem = _prepared(code, runtime)
     if prepared is None:
-        return FunctionRunResult("", (), problem, 0)
+        return FunctionResult("", (), problem, 0)
 
     from . import isolation, sandbox  # quickjs is loaded only here
 
@@ -107,6 +112,7 @@ def run_viewer_function(
         edge_location=edge_location,
         kvs=kvs,
         limits=limits,
+        now_ms=start_time_ms(now),
     )
     error = outcome.error
     output = ""
@@ -115,7 +121,7 @@ def run_viewer_function(
             output = sandbox.clean_text(shape_output(outcome.value))
         else:
             error = INVALID_RETURN_MESSAGE
-    return FunctionRunResult(
+    return FunctionResult(
         output=output,
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(error) if error else "",
@@ -131,14 +137,16 @@ def run_connection_function(
     runtime: str = RUNTIME_2,
     limits: RuntimeLimits = RuntimeLimits(),  # noqa: B008 - frozen, so sharing the default is safe
     kvs: KvsBinding | None = None,
-) -> ConnectionRunResult:
-    """Run ``connectionHandler(connection)`` as TestConnectionFunction does (decisions 31, 32)."""
+    now: Moment | None = None,
+) -> ConnectionResult:
+    """Run ``connectionHandler(connection)`` as TestConnectionFunction does (decisions 31, 32); ``now`` fixes its
+    clock (decisions 45)."""
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
     prepared, problem = _prepared(code, runtime)
     if prepared is None:
-        return ConnectionRunResult("", (), problem, 0)
+        return ConnectionResult("", (), problem, 0)
 
     from . import isolation, sandbox
 
@@ -151,9 +159,10 @@ def run_connection_function(
         edge_location=DEFAULT_EDGE_LOCATION,
         kvs=kvs,
         limits=limits,
+        now_ms=start_time_ms(now),
     )
     custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
-    return ConnectionRunResult(
+    return ConnectionResult(
         output="" if outcome.error else connection_output(outcome.action, custom),
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(outcome.error) if outcome.error else "",

@@ -61,7 +61,7 @@ def _in_worker(args: Any, kwargs: Any) -> Any:
         _worker = _start()
     worker = _worker
     assert worker.stdin is not None and worker.stdout is not None
-    limit = kwargs["limits"].hard_limit_s
+    limit = kwargs["limits"].time_limit_s
     try:
         _send(worker.stdin, (args, kwargs))
         reply = _receive(worker.stdout, limit + _GRACE_S)

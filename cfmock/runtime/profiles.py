@@ -7,11 +7,9 @@ literals, comments, regular expressions or property names (``obj.let``) are neve
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, cast
+from typing import Final
 
 from .tokenizer import Token, tokenize
 
@@ -294,16 +292,9 @@ class PreparedSource:
 
 
 def _module_prelude(code: str, runtime: str) -> str:
-    try:
-        modules = importlib.import_module("cfmock.runtime.modules")
-    except ModuleNotFoundError as exc:
-        # NOTE(lead): cfmock/runtime/modules.py is written concurrently. Until it exists, code that uses no
-        # module still runs and require() of any module throws 'Cannot find module "…"'.
-        if exc.name != "cfmock.runtime.modules":
-            raise
-        return ""
-    build = cast(Callable[[str, str], str], modules.module_prelude)
-    return build(code, runtime)
+    from .modules import module_prelude  # the JS module sources load on the first preparation only
+
+    return module_prelude(code, runtime)
 
 
 @functools.lru_cache(maxsize=256)

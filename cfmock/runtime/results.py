@@ -1,11 +1,10 @@
-"""Public value types of the execution engine (no QuickJS, no botocore)."""
+"""Value types the execution engine takes (no QuickJS, no botocore); what it returns is in ``cfmock.results``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,7 +13,7 @@ class RuntimeLimits:
 
     viewer_budget_ms: float = 1.0  # ComputeUtilization 100 for viewer functions
     connection_budget_ms: float = 5.0  # ... and for connection functions
-    hard_limit_s: float = 1.0  # a run is stopped after this: "InternalError: function execution timed out"
+    time_limit_s: float = 1.0  # a run is stopped after this: "InternalError: function execution timed out"
     # Heap the function may use on top of the engine's own baseline (preludes, modules, the KVS data).
     # QuickJS needs roughly 1.5x the bytes of the data it holds, so 3 MiB is "about 2 MB of user data".
     memory_limit_bytes: int = 3 * 1024 * 1024
@@ -36,21 +35,3 @@ class KvsBinding:
     data: Mapping[str, str]  # key -> value
     created: datetime | None = None
     last_modified: datetime | None = None
-
-
-@dataclass(frozen=True)
-class FunctionRunResult:
-    output: str  # FunctionOutput: {"request":…} or {"response":…}; "" when the function failed
-    logs: tuple[str, ...]
-    error_message: str  # "" on success, else ERROR_PREFIX + "Name: message"
-    compute_utilization: int  # 0..100
-    # Records of cf.updateRequestOrigin / selectRequestOriginById / createRequestOriginGroup calls.
-    origin_requests: tuple[dict[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class ConnectionRunResult:
-    output: str  # {"action":"allow"|"deny","customData":<string or null>}; "" when the function failed
-    logs: tuple[str, ...]
-    error_message: str
-    compute_utilization: int

@@ -79,7 +79,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: KvsBinding | None,
-            limits: RuntimeLimits) -> str:  # fmt: skip
+            limits: RuntimeLimits, now_ms: int | None) -> str:  # fmt: skip
     kvs_data = None
     if kvs is not None:
         kvs_data = {
@@ -93,7 +93,7 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
         "runtime": runtime,
         "eventType": event_type,
         "edgeLocation": edge_location,
-        "now": int(time.time() * 1000),
+        "now": int(time.time() * 1000) if now_ms is None else now_ms,  # the caller takes it (clock.py)
         "logLimit": limits.log_limit_bytes,
         "kvs": kvs_data,
     }
@@ -177,7 +177,7 @@ class _Run:
     def user_phase(self, payload: str, outcome: Outcome) -> str | None:
         """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
         start = _clock()
-        self.deadline = start + self.limits.hard_limit_s
+        self.deadline = start + self.limits.time_limit_s
         self._watch_time()
         try:
             self._arm()
@@ -198,7 +198,7 @@ class _Run:
                 outcome.error = self._word(message, stack)
         finally:
             outcome.elapsed_s = _clock() - start
-            if outcome.elapsed_s >= self.limits.hard_limit_s and not outcome.error:
+            if outcome.elapsed_s >= self.limits.time_limit_s and not outcome.error:
                 outcome.timed_out = True
             if outcome.timed_out and self._heap_full():
                 # Code can spin at the memory limit (jobs failing quietly, errors caught) until time runs out.
@@ -313,9 +313,11 @@ def _listed(data: dict[str, Any], key: str) -> list[Any]:
 
 
 def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str, event_type: str,
-            edge_location: str, kvs: KvsBinding | None, limits: RuntimeLimits) -> Outcome:  # fmt: skip
-    """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON)."""
-    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits))
+            edge_location: str, kvs: KvsBinding | None, limits: RuntimeLimits,
+            now_ms: int | None = None) -> Outcome:  # fmt: skip
+    """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON);
+    ``now_ms`` is the run's clock in epoch milliseconds (see clock.py)."""
+    run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms))
     outcome = Outcome()
     result = run.user_phase(payload, outcome)
     run.finish(result, outcome)

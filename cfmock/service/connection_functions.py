@@ -6,10 +6,9 @@ from typing import Any
 
 from cfmock.backend.connection_functions import connection_function_summary
 from cfmock.backend.staged import StageCopy
+from cfmock.service.call import Call, Result
 from cfmock.service.kvs import kvs_binding
-from cfmock.service.registry import Call, Result, operation
-from cfmock.service.staged_api import StagedKind, register_lifecycle, run_safely
-from cfmock.wire.model import CLOUDFRONT
+from cfmock.service.staged_api import StagedKind, run_safely
 
 
 def _run_connection(call: Call, copy: StageCopy, connection: bytes) -> Any:
@@ -37,10 +36,8 @@ CONNECTION_FUNCTIONS = StagedKind(
     run=_run_connection,
     tag_error="InvalidTagging",  # the generic family models it; functions' answer MalformedXML
 )
-register_lifecycle(CONNECTION_FUNCTIONS)
 
 
-@operation(CLOUDFRONT, "ListConnectionFunctions")
 def list_connection_functions(call: Call) -> Result:
     call.validate()
     p = call.params
@@ -56,7 +53,6 @@ def list_connection_functions(call: Call) -> Result:
     return result
 
 
-@operation(CLOUDFRONT, "ListDistributionsByConnectionFunction")
 def list_distributions_by_connection_function(call: Call) -> Result:
     p = call.params
     call.backend.connection_functions.resolve(p["ConnectionFunctionIdentifier"])

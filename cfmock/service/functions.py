@@ -6,10 +6,9 @@ from typing import Any
 
 from cfmock.backend.functions import function_summary
 from cfmock.backend.staged import StageCopy
+from cfmock.service.call import Call, Result
 from cfmock.service.kvs import kvs_binding
-from cfmock.service.registry import Call, Result, operation
-from cfmock.service.staged_api import StagedKind, parse_max_items, register_lifecycle, run_safely
-from cfmock.wire.model import CLOUDFRONT
+from cfmock.service.staged_api import StagedKind, parse_max_items, run_safely
 
 
 def _run_viewer(call: Call, copy: StageCopy, event: bytes) -> Any:
@@ -37,10 +36,8 @@ FUNCTIONS = StagedKind(
     test_input="EventObject",
     run=_run_viewer,
 )
-register_lifecycle(FUNCTIONS)
 
 
-@operation(CLOUDFRONT, "ListFunctions")
 def list_functions(call: Call) -> Result:
     call.validate()
     p = call.params

@@ -28,6 +28,15 @@ class ErrorInjector:
         with self._lock:
             self._pending.setdefault(operation, []).append(_Pending(code, message, count))
 
+    def pending(self) -> list[tuple[tuple[str, str], str, int]]:
+        """What is still queued: ((service, operation), code, calls left), in the order it was injected."""
+        with self._lock:
+            return [(op, p.code, p.remaining) for op, queue in self._pending.items() for p in queue]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
     def take(self, operation: tuple[str, str]) -> ServiceError | None:
         """The error the next ``operation`` call must fail with, if one is pending."""
         if not self._pending:  # the common case, without the lock

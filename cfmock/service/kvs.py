@@ -9,9 +9,8 @@ from cfmock.backend import associated_store_arn
 from cfmock.backend.errors import ServiceError
 from cfmock.backend.kvs import MAX_KEYS_PER_UPDATE, KeyValueStore, KeyValueStoreRegistry
 from cfmock.errors import UnsupportedOperationError
-from cfmock.service.registry import Call, Result, operation
+from cfmock.service.call import Call, Result
 from cfmock.service.staged_api import LOCATION_PREFIX, parse_max_items, tags_of
-from cfmock.wire.model import CLOUDFRONT, KEYVALUESTORE
 
 
 def _stores(call: Call) -> KeyValueStoreRegistry:
@@ -32,7 +31,6 @@ def kvs_binding(backend: Any, config: dict[str, Any]) -> Any:
 # -- control plane -------------------------------------------------------------------------------------
 
 
-@operation(CLOUDFRONT, "CreateKeyValueStore")
 def create_key_value_store(call: Call) -> Result:
     p = call.params
     call.validate()
@@ -52,7 +50,6 @@ def create_key_value_store(call: Call) -> Result:
     return result
 
 
-@operation(CLOUDFRONT, "DescribeKeyValueStore")
 def describe_key_value_store(call: Call) -> Result:
     registry = _stores(call)
     store = registry.provisioned(registry.find(call.params["Name"]))
@@ -60,7 +57,6 @@ def describe_key_value_store(call: Call) -> Result:
     return {"KeyValueStore": store.summary(), "ETag": store.etag}
 
 
-@operation(CLOUDFRONT, "UpdateKeyValueStore")
 def update_key_value_store(call: Call) -> Result:
     p = call.params
     registry = _stores(call)
@@ -71,14 +67,12 @@ def update_key_value_store(call: Call) -> Result:
     return {"KeyValueStore": store.summary(), "ETag": store.etag}
 
 
-@operation(CLOUDFRONT, "DeleteKeyValueStore")
 def delete_key_value_store(call: Call) -> Result:
     registry = _stores(call)
     registry.delete(registry.find(call.params["Name"]), call.params.get("IfMatch"))
     return {}
 
 
-@operation(CLOUDFRONT, "ListKeyValueStores")
 def list_key_value_stores(call: Call) -> Result:
     call.validate()
     p = call.params
@@ -108,7 +102,6 @@ def _write(call: Call, puts: dict[str, str], deletes: list[str]) -> Result:
     return {**store.counts(), "ETag": store.data_etag}
 
 
-@operation(KEYVALUESTORE, "DescribeKeyValueStore")
 def describe_store_data(call: Call) -> Result:
     store = _store(call)
     call.validate()
@@ -122,7 +115,6 @@ def describe_store_data(call: Call) -> Result:
     }
 
 
-@operation(KEYVALUESTORE, "GetKey")
 def get_key(call: Call) -> Result:
     store = _store(call)
     call.validate()
@@ -130,17 +122,14 @@ def get_key(call: Call) -> Result:
     return {"Key": key, "Value": store.get(key), **store.counts()}
 
 
-@operation(KEYVALUESTORE, "PutKey")
 def put_key(call: Call) -> Result:
     return _write(call, {call.params["Key"]: call.params["Value"]}, [])
 
 
-@operation(KEYVALUESTORE, "DeleteKey")
 def delete_key(call: Call) -> Result:
     return _write(call, {}, [call.params["Key"]])
 
 
-@operation(KEYVALUESTORE, "ListKeys")
 def list_keys(call: Call) -> Result:
     store = _store(call)
     call.validate()  # MaxResults above 50 is a ValidationException
@@ -151,7 +140,6 @@ def list_keys(call: Call) -> Result:
     return result
 
 
-@operation(KEYVALUESTORE, "UpdateKeys")
 def update_keys(call: Call) -> Result:
     _stores(call).check_data_etag(_store(call), call.params.get("IfMatch"))  # store, then ETag, then the batch
     puts_list = call.params.get("Puts") or []

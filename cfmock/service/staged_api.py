@@ -1,4 +1,4 @@
-"""The lifecycle operations functions and connection functions share, generated from one description per kind.
+"""The lifecycle handlers functions and connection functions share, made from one description per kind.
 
 Create, Describe, Get, Update, Publish, Delete and Test work alike for both kinds (api.md §4, §5): they
 differ only in their members' prefix (``FunctionConfig`` / ``ConnectionFunctionConfig``, …), the URI
@@ -15,9 +15,8 @@ from typing import Any
 
 from cfmock.backend.errors import ServiceError
 from cfmock.backend.staged import DEVELOPMENT, LIVE, StageCopy, StagedRegistry, StagedResource
-from cfmock.service.registry import Call, Handler, Result, operation
+from cfmock.service.call import Call, Handler, Result
 from cfmock.wire.constraints import check_shape
-from cfmock.wire.model import CLOUDFRONT
 
 LOCATION_PREFIX = "https://cloudfront.amazonaws.com/2020-05-31/"  # decisions 16
 MAX_EVENT_BYTES = 40_960  # decisions 23
@@ -60,7 +59,7 @@ def run_safely(call: Call, runner: Callable[..., Any], *args: Any, **kwargs: Any
     from cfmock.runtime import InvalidEventError
 
     try:
-        return runner(*args, limits=limits_for(call.settings), **kwargs)
+        return runner(*args, limits=limits_for(call.settings), now=call.settings.now, **kwargs)
     except InvalidEventError as error:
         raise ServiceError("InvalidArgument", str(error)) from None
     except ServiceError:
@@ -70,13 +69,7 @@ def run_safely(call: Call, runner: Callable[..., Any], *args: Any, **kwargs: Any
         raise ServiceError("TestFunctionFailed", f"cfmock's engine failed: {error!r}") from None
 
 
-def register_lifecycle(kind: StagedKind) -> None:
-    """Register the seven shared operations of ``kind`` (CreateFunction … TestFunction, or the connection ones)."""
-    for verb, factory in _FACTORIES.items():
-        operation(CLOUDFRONT, f"{verb}{kind.noun}")(factory(kind))
-
-
-def _create(kind: StagedKind) -> Handler:
+def create(kind: StagedKind) -> Handler:
     def create(call: Call) -> Result:
         p = call.params
         if "Tags" in p and kind.tag_error != "MalformedXML":
@@ -99,7 +92,7 @@ def _lookup(kind: StagedKind, call: Call) -> StagedResource:
     return registry.resolve(identifier) if kind.lookup_key == "Identifier" else registry.find(identifier)
 
 
-def _describe(kind: StagedKind) -> Handler:
+def describe(kind: StagedKind) -> Handler:
     def describe(call: Call) -> Result:
         resource = _lookup(kind, call)
         call.validate()
@@ -109,7 +102,7 @@ def _describe(kind: StagedKind) -> Handler:
     return describe
 
 
-def _get(kind: StagedKind) -> Handler:
+def get(kind: StagedKind) -> Handler:
     def get(call: Call) -> Result:
         resource = _lookup(kind, call)
         call.validate()
@@ -119,7 +112,7 @@ def _get(kind: StagedKind) -> Handler:
     return get
 
 
-def _update(kind: StagedKind) -> Handler:
+def update(kind: StagedKind) -> Handler:
     def update(call: Call) -> Result:
         p = call.params
         registry = kind.registry(call)
@@ -131,7 +124,7 @@ def _update(kind: StagedKind) -> Handler:
     return update
 
 
-def _publish(kind: StagedKind) -> Handler:
+def publish(kind: StagedKind) -> Handler:
     def publish(call: Call) -> Result:
         registry = kind.registry(call)
         resource = registry.publish(registry.find(call.params[kind.key]), call.params.get("IfMatch"))
@@ -141,7 +134,7 @@ def _publish(kind: StagedKind) -> Handler:
     return publish
 
 
-def _delete(kind: StagedKind) -> Handler:
+def delete(kind: StagedKind) -> Handler:
     def delete(call: Call) -> Result:
         registry = kind.registry(call)
         registry.delete(registry.find(call.params[kind.key]), call.params.get("IfMatch"))
@@ -150,7 +143,7 @@ def _delete(kind: StagedKind) -> Handler:
     return delete
 
 
-def _test(kind: StagedKind) -> Handler:
+def test(kind: StagedKind) -> Handler:
     def test(call: Call) -> Result:
         p = call.params
         registry = kind.registry(call)
@@ -176,14 +169,3 @@ def _test(kind: StagedKind) -> Handler:
         }
 
     return test
-
-
-_FACTORIES: dict[str, Callable[[StagedKind], Handler]] = {
-    "Create": _create,
-    "Describe": _describe,
-    "Get": _get,
-    "Update": _update,
-    "Publish": _publish,
-    "Delete": _delete,
-    "Test": _test,
-}

@@ -245,9 +245,10 @@ def render_result(operation: Any, result: Mapping[str, Any]) -> WireResponse:
     return WireResponse(plan.status, headers, body)
 
 
-def render_error(operation: Any, code: str, message: str) -> WireResponse:
-    """Render an AWS error: status from the model's error shape, body in the protocol's error format."""
-    status = error_status(operation.service_model, code)
+def render_error(operation: Any, code: str, message: str, status: int | None = None) -> WireResponse:
+    """Render an AWS error: status from the model's error shape (unless given), body in the protocol's format."""
+    if status is None:
+        status = error_status(operation.service_model, code)
     request_id = new_request_id()
     if operation.metadata["protocol"] == "rest-json":
         body = json.dumps({"Message": message}).encode()

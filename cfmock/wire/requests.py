@@ -177,4 +177,10 @@ def parse_request(operation: Any, request: Mapping[str, Any]) -> Params:
     parser = _PARSERS.get(key)
     if parser is None:
         parser = _PARSERS[key] = _OperationParser(operation)
-    return parser.parse(request)
+    try:
+        return parser.parse(request)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        # botocore never sends these (a non-number MaxItems, bad base64, a list where an object belongs); other
+        # clients over HTTP can. A malformed request is the client's error, answered 400, not a crash.
+        code = "SerializationException" if parser.protocol == "rest-json" else "InvalidArgument"
+        raise ServiceError(code, "The request could not be parsed: a value does not fit its shape.") from None

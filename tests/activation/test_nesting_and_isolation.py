@@ -20,7 +20,8 @@ from botocore.client import BaseClient
 from botocore.endpoint import Endpoint
 from botocore.session import Session
 
-from cfmock import interception, mock_cloudfront_functions
+from cfmock import activation, interception, mock_cloudfront_functions
+from cfmock.activation import CloudFrontMock
 
 CODE = b"function handler(event) { return event.request; }"
 CONFIG = {"Comment": "", "Runtime": "cloudfront-js-2.0"}
@@ -442,3 +443,48 @@ def test_views_kept_after_the_mock_ends_refuse_writes() -> None:
     assert list(functions) == ["f"] and store.data == {"a": "1", "b": "2"}
     with mock_cloudfront_functions() as fresh:  # a new activation is unaffected
         fresh.key_value_stores.create("s").put("k", "v")
+
+
+def test_a_refused_exit_never_replaces_the_error_of_the_block() -> None:
+    outer = mock_cloudfront_functions()
+    with pytest.raises(ZeroDivisionError) as raised, outer:
+        started = mock_cloudfront_functions().start()
+        1 / 0  # noqa: B018
+    assert raised.value.__notes__ and "innermost first" in raised.value.__notes__[0]
+    assert started.active and outer.active  # the refused stop is deferred, as without an error
+    started.stop()
+    assert not outer.active and not is_active()
+
+
+def test_a_refused_async_exit_never_replaces_the_error_of_the_block() -> None:
+    import asyncio
+
+    outer = mock_cloudfront_functions()
+
+    async def body() -> CloudFrontMock:
+        async with outer:
+            started = mock_cloudfront_functions().start()
+            raise KeyError("the test's own error")
+        return started  # pragma: no cover
+
+    with pytest.raises(KeyError, match="the test's own error") as raised:
+        asyncio.run(body())
+    assert "innermost first" in raised.value.__notes__[0]
+    assert outer.active
+    activation._stack[-1].stop()
+    assert not outer.active and not is_active()
+
+
+def test_a_decorated_function_keeps_its_own_error_when_the_exit_is_refused() -> None:
+    leaked: list[CloudFrontMock] = []
+
+    @mock_cloudfront_functions
+    def leaves_one_started_and_fails() -> None:
+        leaked.append(mock_cloudfront_functions().start())
+        raise LookupError("from the test")
+
+    with pytest.raises(LookupError, match="from the test") as raised:
+        leaves_one_started_and_fails()
+    assert "innermost first" in raised.value.__notes__[0]
+    leaked[0].stop()
+    assert not is_active()

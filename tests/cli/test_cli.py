@@ -96,7 +96,7 @@ def test_json_output_is_parseable(tmp_path: Path, capsys: pytest.CaptureFixture[
     status, out, _ = cli(capsys, code, "--event", event, "--json")
     assert status == 0
     data = json.loads(out)
-    assert json.loads(data["output"]) == REDIRECT_OUTPUT
+    assert data["output"] == REDIRECT_OUTPUT
     assert data["logs"] == ["redirecting /old"]
     assert data["error_message"] == ""
     assert isinstance(data["compute_utilization"], int) and 0 <= data["compute_utilization"] <= 100
@@ -110,7 +110,7 @@ def test_connection_function(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert '{"action":"allow","customData":"seen"}' in out
     status, out, _ = cli(capsys, code, "--event", conn, "--connection", "--json")
     data = json.loads(out)
-    assert json.loads(data["output"]) == {"action": "allow", "customData": "seen"}
+    assert data["output"] == {"action": "allow", "customData": "seen"}
     assert data["logs"] == ["client 203.0.113.42"]
 
 
@@ -148,7 +148,7 @@ def test_kvs_import_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert status == 0
     data = json.loads(out)
     assert data["logs"] == ["kvs says /from-kvs"]
-    assert json.loads(data["output"])["request"]["uri"] == "/from-kvs"
+    assert data["output"]["request"]["uri"] == "/from-kvs"
     # A key the store lacks: the function's promise rejects, a function error (decisions 37).
     other = write(tmp_path, "other.json", {"data": [{"key": "/elsewhere", "value": "x"}]})
     status, out, _ = cli(capsys, code, "--event", event, "--kvs", other)
@@ -169,7 +169,7 @@ def test_function_error_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert status == 1
     data = json.loads(out)
     assert data["error_message"] == PREFIX + "Error: thrown error"
-    assert data["output"] == ""
+    assert data["output"] is None
     assert data["logs"] == ["before"]
 
 
@@ -206,7 +206,7 @@ def test_missing_code_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     status, out, err = cli(capsys, str(tmp_path / "nope.js"), "--event", write(tmp_path, "e.json", EVENT))
     assert status == 2
     assert out == ""
-    assert err.startswith("cfmock: ") and "nope.js" in err
+    assert err == f"cfmock: no function file {tmp_path / 'nope.js'}\n"  # not a raw [Errno 2]
 
 
 def test_missing_event_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,7 +218,7 @@ def test_missing_event_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_missing_kvs_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, event = write(tmp_path, "f.js", KVS_CODE), write(tmp_path, "e.json", EVENT)
     status, _, err = cli(capsys, code, "--event", event, "--kvs", str(tmp_path / "nope.json"))
-    assert status == 2 and "nope.json" in err
+    assert status == 2 and err == f"cfmock: no key value store file {tmp_path / 'nope.json'}\n"
 
 
 @pytest.mark.parametrize(
@@ -300,7 +300,7 @@ def test_python_m_cfmock_run_in_a_subprocess(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=60, check=False,
     )  # fmt: skip
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(json.loads(ok.stdout)["output"]) == REDIRECT_OUTPUT
+    assert json.loads(ok.stdout)["output"] == REDIRECT_OUTPUT
     bad = subprocess.run(
         [sys.executable, "-m", "cfmock", "run", failing, "--event", event],
         capture_output=True, text=True, env=env, timeout=60, check=False,
@@ -324,3 +324,125 @@ def test_run_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         os.close(writer)
         _, err = process.communicate(timeout=60)
     assert (process.returncode, err) == (141, b"")
+
+
+# -- --event from anywhere, --now, the --connection hint: as a process --------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cfmock_process(*argv: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["PYTHONPATH"] = str(ROOT)  # this checkout, whatever cfmock the interpreter has installed
+    return subprocess.run(
+        [sys.executable, "-m", "cfmock", *argv],
+        cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_event_from_standard_input(tmp_path: Path) -> None:
+    write(tmp_path, "f.js", REDIRECT)
+    done = cfmock_process("run", "f.js", "--event", "-", "--json", cwd=tmp_path, stdin=json.dumps(EVENT))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["output"] == REDIRECT_OUTPUT
+    empty = cfmock_process("run", "f.js", "--event", "-", cwd=tmp_path, stdin="")
+    assert empty.returncode == 2 and empty.stderr.startswith("cfmock: invalid input: ")
+
+
+def test_inline_event_json(tmp_path: Path) -> None:
+    write(tmp_path, "f.js", REDIRECT)
+    done = cfmock_process("run", "f.js", "--event", json.dumps(EVENT), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["logs"] == ["redirecting /old"]
+    not_an_object = cfmock_process("run", "f.js", "--event", "[1, 2]", cwd=tmp_path)
+    assert not_an_object.returncode == 2 and not_an_object.stderr.startswith("cfmock: invalid input: ")
+
+
+def test_event_that_is_a_directory_or_missing_says_what_event_takes(tmp_path: Path) -> None:
+    write(tmp_path, "f.js", REDIRECT)
+    (tmp_path / "cases").mkdir()
+    directory = cfmock_process("run", "f.js", "--event", "cases", cwd=tmp_path)
+    assert (directory.returncode, directory.stdout) == (2, "")
+    assert directory.stderr == (
+        "cfmock: --event cases is a directory; to run every NAME.event.json in it, use "
+        "`cfmock test FILE.js DIRECTORY`\n"
+    )
+    missing = cfmock_process("run", "f.js", "--event", "nope.json", cwd=tmp_path)
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == (
+        "cfmock: --event nope.json: no such file (--event takes a JSON file, - for standard input, or inline JSON)\n"
+    )
+    assert "Errno" not in directory.stderr + missing.stderr
+
+
+def test_json_output_is_an_object_and_null_after_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "bad.js", FAILING)
+    done = cfmock_process("run", "bad.js", "--event", json.dumps(EVENT), "--json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["output"] is None
+    write(tmp_path, "c.js", CONNECTION_CODE)
+    done = cfmock_process("run", "c.js", "--event", json.dumps(CONNECTION), "--connection", "--json", cwd=tmp_path)
+    assert json.loads(done.stdout)["output"] == {"action": "allow", "customData": "seen"}
+
+
+def test_forgetting_connection_says_so(tmp_path: Path) -> None:
+    write(tmp_path, "c.js", CONNECTION_CODE)
+    done = cfmock_process("run", "c.js", "--event", json.dumps(EVENT), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "cfmock: this code defines connectionHandler, not handler: it is a connection function (use --connection)\n"
+    )
+    write(tmp_path, "f.js", REDIRECT)
+    done = cfmock_process("run", "f.js", "--event", json.dumps(CONNECTION), "--connection", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "it is a viewer function (drop --connection)" in done.stderr
+    # A viewer function that simply fails gets no such hint.
+    write(tmp_path, "bad.js", FAILING)
+    assert cfmock_process("run", "bad.js", "--event", json.dumps(EVENT), cwd=tmp_path).stderr == ""
+
+
+def test_invalid_now_is_a_usage_error(tmp_path: Path) -> None:
+    write(tmp_path, "f.js", REDIRECT)
+    done = cfmock_process("run", "f.js", "--event", json.dumps(EVENT), "--now", "tomorrow", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("cfmock: invalid time 'tomorrow': give an ISO 8601 time")
+
+
+CLOCK = """function handler(event) {
+    var now = new Date();
+    console.log('now ' + now.toISOString() + ' ' + Date.now());
+    return event.request;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "seen"),
+    [
+        ("2030-01-01T00:00:00Z", "2030-01-01T00:00:00.000Z 1893456000000"),
+        ("2029-12-31T23:00:00.250-02:00", "2030-01-01T01:00:00.250Z 1893459600250"),
+        ("2030-01-01 00:00", "2030-01-01T00:00:00.000Z 1893456000000"),  # no offset: UTC
+    ],
+)
+def test_now_sets_the_function_clock(tmp_path: Path, given: str, seen: str) -> None:
+    write(tmp_path, "clock.js", CLOCK)
+    done = cfmock_process("run", "clock.js", "--event", json.dumps(EVENT), "--now", given, "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["logs"] == [f"now {seen}"]
+
+
+def test_now_sets_the_connection_function_clock(tmp_path: Path) -> None:
+    write(tmp_path, "c.js", "function connectionHandler(c) { console.log(Date.now()); c.allow(); }")
+    done = cfmock_process(
+        "run", "c.js", "--event", json.dumps(CONNECTION), "--connection", "--now", "1970-01-01T00:00:01Z", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "  1000\n" in done.stdout
+
+
+def test_without_now_the_clock_is_the_real_time(tmp_path: Path) -> None:
+    write(tmp_path, "clock.js", CLOCK)
+    before = time.time() * 1000
+    done = cfmock_process("run", "clock.js", "--event", json.dumps(EVENT), "--json", cwd=tmp_path)
+    seen = int(json.loads(done.stdout)["logs"][0].rsplit(" ", 1)[1])
+    assert before <= seen <= time.time() * 1000

@@ -1,10 +1,12 @@
-"""The code examples of README.md and docs/*.md are extracted from the Markdown and run, so they cannot rot.
+"""The code examples of README.md, CONTRIBUTING.md and docs/*.md are extracted from the Markdown and run, so
+they cannot rot.
 
 Every ``python``/``sh`` code block is preceded, on the line just above its opening fence, by a marker:
 
 * ``<!-- example: pytest -->``: a pytest module; every test in it must pass.
 * ``<!-- example: script -->``: run with ``python``; it must exit with 0.
-* ``<!-- example: file NAME -->``: any block, saved as NAME in the page's working directory before anything runs.
+* ``<!-- example: file NAME -->``: any block, saved as NAME (which may include directories) in the page's working
+  directory before anything runs.
 * ``<!-- example: shell -->``: run with ``bash -e`` in the page's working directory; it must exit with 0.
 * ``<!-- example: output -->``: the expected standard output of the script or shell block just before it.
   A line ``...`` stands for any number of lines; ComputeUtilization figures (machine-dependent) are ignored.
@@ -28,7 +30,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 CHECKED_LANGUAGES = {"python", "py", "sh", "bash", "shell", "console"}
 MARKER = re.compile(r"^<!-- example: (pytest|script|shell|output|file \S+|not run \(.+\)) -->$")
 FENCE = re.compile(r"^```(\S*)\s*$")
@@ -96,7 +98,7 @@ def example_env(tmp_path: Path) -> dict[str, str]:
     (site / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONPATH"}
     env.update(
-        PYTHONPATH=str(site),
+        PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]),  # this checkout, whatever cfmock is installed
         AWS_CONFIG_FILE=str(tmp_path / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-aws-credentials"),
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -146,12 +148,14 @@ def test_every_code_example_is_marked(page: Path) -> None:
 
 
 def anchors(page: Path) -> set[str]:
-    """GitHub's anchors for the page's headings (outside code blocks)."""
+    """GitHub's anchors for the page's headings, and explicit ``<a id="…"></a>`` anchors (outside code blocks)."""
     found = set()
     in_code = False
     for line in page.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_code = not in_code
+        elif not in_code and line.startswith("<a id="):
+            found.update(re.findall(r'<a id="([^"]+)"></a>', line))
         elif not in_code and line.startswith("#"):
             title = line.lstrip("#").strip().lower()
             found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
@@ -192,7 +196,9 @@ def test_examples_run(page: Path, tmp_path: Path) -> None:
     page_blocks = blocks(page)
     for block in page_blocks:
         if block.marker and block.marker.startswith("file "):
-            (workdir / block.marker.split(" ", 1)[1]).write_text(block.text + "\n", encoding="utf-8")
+            target = workdir / block.marker.split(" ", 1)[1]  # may name a subdirectory: cases/NAME.event.json
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.text + "\n", encoding="utf-8")
 
     # Every run is independent (the files above are only read), so they run side by side.
     jobs: dict[int, tuple[list[str], str]] = {}

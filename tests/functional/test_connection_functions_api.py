@@ -1,7 +1,7 @@
 """CloudFront connection functions through a real boto3 client.
 
 Create/Describe/Get/Update/Publish/Delete/List ConnectionFunction(s), ListDistributionsByConnectionFunction and
-the If-Match/stage rules of TestConnectionFunction, checked against /work/shared/spec/api.md §2.5, §5, §8, §9 and
+the If-Match/stage rules of TestConnectionFunction, checked against docs/spec/api.md §2.5, §5, §8, §9 and
 decisions.md (which wins where they differ).
 """
 

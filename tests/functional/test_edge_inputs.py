@@ -170,14 +170,14 @@ def test_test_function_reports_a_returned_value_of_any_depth_with_200(cf: Any, l
 # -- cfmock run, as a process ----------------------------------------------------------------------------------
 
 
-def cfmock_run(tmp_path: Path, code: bytes, event: bytes) -> subprocess.CompletedProcess[str]:
+def cfmock_run(tmp_path: Path, code: bytes, event: bytes, *flags: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "f.js").write_bytes(code)
     (tmp_path / "e.json").write_bytes(event)
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(
-        [sys.executable, "-m", "cfmock", "run", str(tmp_path / "f.js"), "--event", str(tmp_path / "e.json")],
+        [sys.executable, "-m", "cfmock", "run", str(tmp_path / "f.js"), "--event", str(tmp_path / "e.json"), *flags],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
 
@@ -200,13 +200,16 @@ def test_cfmock_run_runs_an_event_at_the_nesting_limit(tmp_path: Path) -> None:
     assert f"viewer depth {MAX_NESTING - 1}" in done.stdout
 
 
+@pytest.mark.parametrize("flags", [(), ("--json",)], ids=["text", "json"])
 @pytest.mark.parametrize("levels", [MAX_NESTING, MAX_NESTING + 1])
-def test_cfmock_run_prints_a_deep_returned_value_or_its_javascript_error(tmp_path: Path, levels: int) -> None:
-    done = cfmock_run(tmp_path, returning(levels), viewer_event(2))
+def test_cfmock_run_prints_a_deep_returned_value_or_its_javascript_error(
+    tmp_path: Path, levels: int, flags: tuple[str, ...]
+) -> None:
+    done = cfmock_run(tmp_path, returning(levels), viewer_event(2), *flags)
     assert "Traceback" not in done.stderr
     if levels <= MAX_NESTING:
         assert done.returncode == 0, done.stderr
         assert '"deep"' in done.stdout
     else:
         assert done.returncode == 1, done.stderr
-        assert f"Error: {STACK_OVERFLOW}" in done.stdout
+        assert STACK_OVERFLOW in done.stdout

@@ -1,7 +1,7 @@
 """CloudFront Functions through a real boto3 client: the seven control-plane operations.
 
 CreateFunction, DescribeFunction, GetFunction, UpdateFunction, PublishFunction, DeleteFunction and ListFunctions,
-checked against /work/shared/spec/api.md §1–4, §8–9 and decisions.md (which wins where they differ).
+checked against docs/spec/api.md §1–4, §8–9 and decisions.md (which wins where they differ).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """KeyValueStore control plane (cloudfront service) through boto3 clients holding only dummy credentials.
 
 Create/Describe/Update/List/DeleteKeyValueStore and the store associations of functions and connection
-functions, checked against /work/shared/spec/api.md §6, §8, §9 and decisions.md 2, 7, 14, 16, 17, 20, 34, 38.
+functions, checked against docs/spec/api.md §6, §8, §9 and decisions.md 2, 7, 14, 16, 17, 20, 34, 38.
 """
 
 from __future__ import annotations

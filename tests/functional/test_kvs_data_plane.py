@@ -1,7 +1,7 @@
 """KeyValueStore data plane (cloudfront-keyvaluestore, rest-json) through boto3 clients with dummy credentials.
 
 DescribeKeyValueStore, GetKey, PutKey, DeleteKey, ListKeys and UpdateKeys, checked against
-/work/shared/spec/api.md §2.5, §7, §8, §9 and decisions.md 35–36, without awscrt (SigV4A falls back while
+docs/spec/api.md §2.5, §7, §8, §9 and decisions.md 35–36, without awscrt (SigV4A falls back while
 the mock is active). Seeding goes through ``m.key_value_stores[name]`` (runtime.md §6 import-file format).
 """
 

@@ -1,6 +1,6 @@
 """KeyValueStore as seen from function code: TestFunction, TestConnectionFunction and ``cfmock.run_function``.
 
-Checked against /work/shared/spec/runtime.md §2.2–2.4 and §6, api.md §7 and decisions.md 24, 31, 32, 35, 37.
+Checked against docs/spec/runtime.md §2.2–2.4 and §6, api.md §7 and decisions.md 24, 31, 32, 35, 37.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """TestConnectionFunction through a real boto3 client: ``connectionHandler(connection)`` really runs.
 
-Checked against /work/shared/spec/runtime.md §2 (connection object and API), api.md §5.2 and decisions.md
+Checked against docs/spec/runtime.md §2 (connection object and API), api.md §5.2 and decisions.md
 1, 5–7, 15, 23, 24, 28, 30–32 (decisions win where they differ).
 """
 

@@ -1,6 +1,6 @@
 """TestFunction through a real boto3 client: the stage's code really runs in QuickJS.
 
-Checked against /work/shared/spec/runtime.md §1, §3, §5 (§5.2 output shapes, §5.3 error texts),
+Checked against docs/spec/runtime.md §1, §3, §5 (§5.2 output shapes, §5.3 error texts),
 api.md §4.8 and decisions.md 1, 5–7, 23–30 (decisions win where they differ).
 """
 

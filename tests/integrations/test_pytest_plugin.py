@@ -260,3 +260,30 @@ def test_loading_the_plugin_imports_nothing_heavy(load: str, tmp_path: object) -
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_unused_injections_warn_or_with_strict_injections_error_at_teardown(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+        def test_warns(cloudfront_functions):
+            cloudfront_functions.inject_error("ListFunctions", "InvalidArgument")
+
+        @pytest.mark.cloudfront_functions(strict_injections=True)
+        def test_strict(cloudfront_functions):
+            cloudfront_functions.inject_error("ListFunctions", "InvalidArgument")
+
+        def test_records_calls(cloudfront_functions):
+            create("f")
+            assert [c.operation for c in cloudfront_functions.calls] == ["CreateFunction"]
+        """,
+    )
+    result.assert_outcomes(passed=3, errors=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_strict*",
+            "*UnusedInjectionError: the cfmock activation ended with injected errors no call used: "
+            "cloudfront ListFunctions: InvalidArgument (1 left)*",
+            "*UnusedInjectionWarning: the cfmock activation ended with injected errors no call used*",
+        ]
+    )

@@ -23,7 +23,7 @@ OK = "function handler(event) { console.log('ran'); return event.request; }"
 BOMB = "function handler(e) { var h = []; while (true) h.push(new Array(1000).fill('x' + h.length)); }"
 OOM = "The CloudFront function associated with the CloudFront distribution is invalid or could not run. " \\
       "InternalError: out of memory"
-LIMITS = RuntimeLimits(hard_limit_s=0.3)
+LIMITS = RuntimeLimits(time_limit_s=0.3)
 """
 UNGUARDED = """
 isolation._guarded = lambda: False  # as where the binding's library hides QuickJS's symbols
@@ -108,7 +108,7 @@ def test_a_worker_crashing_during_a_run_is_reported_as_out_of_memory_and_replace
         threading.Timer(0.3, os.kill, (first.pid, signal.SIGKILL)).start()
         started = time.monotonic()
         crashed = run_viewer_function("function handler(e) { while (true) {} }", EVENT,
-                                      limits=RuntimeLimits(hard_limit_s=5.0))
+                                      limits=RuntimeLimits(time_limit_s=5.0))
         assert crashed.error_message == OOM, crashed
         assert time.monotonic() - started < 4.0
         result = run_viewer_function(OK, EVENT)
@@ -205,7 +205,7 @@ def test_a_ctrl_c_that_reaches_only_the_worker_does_not_end_its_run() -> None:
         threading.Thread(target=poke).start()
         busy = ("function handler(e) { var t = 0; for (var i = 0; i < 2e7; i++) t += i;"
                 " console.log('done'); return e.request; }")
-        result = run_viewer_function(busy, EVENT, limits=RuntimeLimits(hard_limit_s=10))
+        result = run_viewer_function(busy, EVENT, limits=RuntimeLimits(time_limit_s=10))
         print(result.error_message == "", result.logs)
     """)
     assert out.strip() == "True ('done',)"

@@ -12,7 +12,7 @@ from cfmock.runtime import ERROR_PREFIX, RuntimeLimits, run_connection_function,
 
 EVENT: dict[str, Any] = {"request": {"method": "GET", "uri": "/", "headers": {}}}
 HARD_LIMIT_S = 0.25
-LIMITS = RuntimeLimits(hard_limit_s=HARD_LIMIT_S)
+LIMITS = RuntimeLimits(time_limit_s=HARD_LIMIT_S)
 HEALTHY = "function handler(event) { console.log('fine'); return event.request; }"
 
 RUNAWAYS = [

@@ -32,7 +32,7 @@ CONNECTION: dict[str, Any] = {
     "endpoint": "d3lch071jze0cb.cloudfront.net",
     "distributionId": "E1NXS4MQZH501R",
 }
-SHORT = RuntimeLimits(hard_limit_s=0.3)
+SHORT = RuntimeLimits(time_limit_s=0.3)
 TIMEOUT = ERROR_PREFIX + "InternalError: function execution timed out"
 
 

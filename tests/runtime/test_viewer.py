@@ -13,7 +13,7 @@ import pytest
 import cfmock.runtime as runtime
 from cfmock.runtime import (
     ERROR_PREFIX,
-    FunctionRunResult,
+    FunctionResult,
     InvalidEventError,
     RuntimeLimits,
     run_viewer_function,
@@ -39,11 +39,11 @@ RESPONSE_EVENT: dict[str, Any] = {
 }
 
 
-def run(code: str, event: dict[str, Any] | None = None, **kwargs: Any) -> FunctionRunResult:
+def run(code: str, event: dict[str, Any] | None = None, **kwargs: Any) -> FunctionResult:
     return run_viewer_function(code, REQUEST_EVENT if event is None else event, **kwargs)
 
 
-def error_of(result: FunctionRunResult) -> str:
+def error_of(result: FunctionResult) -> str:
     assert result.error_message.startswith(ERROR_PREFIX), result
     assert result.output == ""
     return result.error_message[len(ERROR_PREFIX) :]
