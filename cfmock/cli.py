@@ -86,7 +86,7 @@ def run_file(args: argparse.Namespace) -> int:
         print(f"cfmock: invalid input: {error}", file=sys.stderr)
         return 2
     if args.json:
-        from cfmock.runtime.json_limits import recursion_room
+        from cfmock.runtime.nesting import recursion_room
 
         with recursion_room():  # output nests up to 1,001 levels, deeper than Python 3.11's json goes by itself
             data = result.to_dict()

@@ -28,7 +28,7 @@ class FunctionResult:
     @property
     def output_object(self) -> dict[str, Any] | None:
         """``output`` parsed: ``{"request": …}`` or ``{"response": …}`` (None when the function failed)."""
-        from cfmock.runtime.json_limits import recursion_room  # output nests up to MAX_NESTING + 1 levels
+        from cfmock.runtime.nesting import recursion_room  # output nests up to MAX_NESTING + 1 levels
 
         with recursion_room():
             return json.loads(self.output) if self.output else None
@@ -42,7 +42,7 @@ class FunctionResult:
         if self.error_message:
             lines.append(f"Error: {self.error_message}")
         else:
-            from cfmock.runtime.json_limits import recursion_room
+            from cfmock.runtime.nesting import recursion_room
 
             lines.append("Output:")
             with recursion_room():

@@ -21,22 +21,16 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Final
 
 from .errors import InvalidEventError
+from .nesting import MAX_NESTING, recursion_room
 
-MAX_NESTING: Final = 1_000
+__all__ = ["MAX_INTEGER_DIGITS", "MAX_NESTING", "NestedTooDeeplyError", "nesting_depth", "recursion_room"]
+
 MAX_INTEGER_DIGITS: Final = 4_300
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
-# Frames per nesting level: json's C code takes one; cfmock's own recursive walks (multiValue entries) up to two.
-_FRAMES_PER_LEVEL: Final = 2
-_FRAMES_SPARE: Final = 100
-_recursion_lock = threading.RLock()
 
 
 class NestedTooDeeplyError(ValueError):
@@ -54,27 +48,6 @@ def nesting_depth(text: str) -> int:
         else:
             depth -= 1
     return deepest
-
-
-@contextmanager
-def recursion_room() -> Iterator[None]:
-    """Let code recurse through :data:`MAX_NESTING` levels below the caller: Python functions on every Python,
-    ``json``'s C code where it follows the interpreter's recursion limit (3.11). The limit is only ever raised,
-    and restored afterwards."""
-    frame, in_use = sys._getframe(), 0
-    while frame is not None:
-        in_use += 1
-        frame = frame.f_back  # type: ignore[assignment]
-    needed = in_use + _FRAMES_PER_LEVEL * MAX_NESTING + _FRAMES_SPARE
-    with _recursion_lock:
-        previous = sys.getrecursionlimit()
-        if needed > previous:
-            sys.setrecursionlimit(needed)
-        try:
-            yield
-        finally:
-            if needed > previous:
-                sys.setrecursionlimit(previous)
 
 
 def _event_int(text: str) -> int:
