@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cfmock._version import __version__
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cfmock", description="Offline mock of AWS CloudFront Functions.")
+    parser.add_argument("--version", action="version", version=f"cfmock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="print a tour of the mock, run through a real boto3 client")
     run = commands.add_parser("run", help="run a function's code on an event, as TestFunction would")
@@ -83,9 +86,12 @@ def run_file(args: argparse.Namespace) -> int:
         print(f"cfmock: invalid input: {error}", file=sys.stderr)
         return 2
     if args.json:
-        data = result.to_dict()
-        data["output"] = json.loads(result.output) if result.output else None  # an object, not JSON text
-        print(json.dumps(data, indent=2))
+        from cfmock.runtime.nesting import recursion_room
+
+        with recursion_room():  # output nests up to 1,001 levels, deeper than Python 3.11's json goes by itself
+            data = result.to_dict()
+            data["output"] = json.loads(result.output) if result.output else None  # an object, not JSON text
+            print(json.dumps(data, indent=2))
     else:
         print(result.describe())
     hint = connection_hint(code, args.connection, result.error_message)

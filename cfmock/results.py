@@ -28,7 +28,10 @@ class FunctionResult:
     @property
     def output_object(self) -> dict[str, Any] | None:
         """``output`` parsed: ``{"request": …}`` or ``{"response": …}`` (None when the function failed)."""
-        return json.loads(self.output) if self.output else None
+        from cfmock.runtime.nesting import recursion_room  # output nests up to MAX_NESTING + 1 levels
+
+        with recursion_room():
+            return json.loads(self.output) if self.output else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,8 +42,11 @@ class FunctionResult:
         if self.error_message:
             lines.append(f"Error: {self.error_message}")
         else:
+            from cfmock.runtime.nesting import recursion_room
+
             lines.append("Output:")
-            lines.append(json.dumps(self.output_object, indent=2))
+            with recursion_room():
+                lines.append(json.dumps(self.output_object, indent=2))
         for record in self.origin_requests:
             lines.append(f"Origin change: {json.dumps(record)}")
         return "\n".join(lines)

@@ -6,7 +6,9 @@ Regenerate the committed page with::
 
 The operations come from ``cfmock.service.registry.implemented_operations()``; the error codes and their HTTP
 statuses come from botocore's service model (``OperationModel.error_shapes``), the same data clients use.
-``tests/docs/test_supported_operations.py`` fails when the committed page differs from this output.
+``tests/docs/test_supported_operations.py`` fails when the committed page differs from this output in what
+cfmock decides (the operations, their methods, the text). The error lists are botocore's: a newer botocore may
+model more errors, and the page then shows those of the botocore that generated it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ cfmock answers the operations below while a mock is active. Any other operation 
 case moto answers it (see [activation.md](activation.md#cfmock-and-motos-mock_aws)).
 
 *Modelled errors* are the error codes botocore's service model documents for the operation, with the HTTP
-status the model gives them. Each one is a `client.exceptions.<Code>` class, and these are exactly the codes
+status the model gives them (as the botocore that generated this page models them: a newer one may list more,
+and cfmock follows the installed one). Each one is a `client.exceptions.<Code>` class, and these are exactly the codes
 `mock.inject_error(operation, code)` accepts (see [error-injection.md](error-injection.md)). cfmock raises
 most of them by itself where the situation arises; some (`AccessDenied`, `UnsupportedOperation`,
 `FunctionInUse`, ...) only through injection. On the `cloudfront` control plane, a request that breaks a
@@ -54,9 +57,8 @@ def render() -> str:
     for service, names in implemented_operations().items():
         model = service_model(service)
         title = model.metadata.get("serviceFullName", service)
-        total = len(model.operation_names)
         parts.append(f"\n## {title} (`{service}`, API {model.api_version})\n")
-        parts.append(f"\n{len(names)} of the service's {total} operations.\n")
+        parts.append(f"\n{len(names)} operations.\n")
         parts.append("\n| Operation | boto3 method | Modelled errors (HTTP status) |\n")
         parts.append("| --- | --- | --- |\n")
         for name in names:

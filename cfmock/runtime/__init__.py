@@ -8,7 +8,6 @@ unacceptable event raises :class:`InvalidEventError`.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -18,6 +17,7 @@ from .clock import Moment, start_time_ms
 from .connection import connection_output, normalise_connection, truncate_custom_data
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
+from .json_limits import dump_json
 from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
 from .results import KvsBinding, RuntimeLimits
 
@@ -77,7 +77,7 @@ def _prepared(code: str | bytes, runtime: str, kind: str, relaxed: bool) -> tupl
 def _payload(event: bytes | str | Mapping[str, Any]) -> tuple[str, str]:
     """The normalised event as the engine's JSON payload, and its event type."""
     normalised = normalise_viewer_event(event)
-    return json.dumps(normalised, separators=(",", ":")), normalised["context"]["eventType"]
+    return dump_json(normalised, separators=(",", ":")), normalised["context"]["eventType"]
 
 
 # Test suites send the same event text again and again, and normalising it is a pure function of that text.
@@ -153,7 +153,7 @@ def run_connection_function(
     outcome = sandbox.execute(
         prepared,
         "connection",
-        json.dumps(normalised, separators=(",", ":")),
+        dump_json(normalised, separators=(",", ":")),
         runtime=runtime,
         event_type="connection",
         edge_location=DEFAULT_EDGE_LOCATION,

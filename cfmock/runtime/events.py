@@ -8,25 +8,23 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .errors import InvalidEventError
+from .json_limits import MAX_NESTING, dump_json, load_event_json, recursion_room
 
 MAX_EVENT_BYTES: Final = 40_960
 EVENT_TYPES: Final = ("viewer-request", "viewer-response")
 _MAPS: Final = ("headers", "querystring", "cookies")
 
 
-def _reject_constant(name: str) -> Any:
-    raise InvalidEventError(f"the event is not valid JSON: {name} is not allowed")
-
-
 def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dict[str, Any]:
-    """Parse the payload (or copy a mapping) into a fresh dict, enforcing decisions 23."""
+    """Parse the payload (or copy a mapping) into a fresh dict, enforcing decisions 23 and cfmock's JSON limits
+    (:mod:`cfmock.runtime.json_limits`)."""
     if isinstance(payload, Mapping):
         try:
-            text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            text = dump_json(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except RecursionError:  # far deeper than MAX_NESTING: the text check below refuses the rest
+            raise InvalidEventError(f"the {what} is nested more than {MAX_NESTING} levels deep") from None
         except (TypeError, ValueError) as exc:
             raise InvalidEventError(f"the {what} is not JSON-serialisable: {exc}") from None
-        except RecursionError:
-            raise InvalidEventError(f"the {what} is nested too deeply") from None
         raw = text.encode("utf-8", "surrogatepass")
     elif isinstance(payload, bytes | bytearray | memoryview):
         raw = bytes(payload)
@@ -37,13 +35,11 @@ def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dic
     if len(raw) > MAX_EVENT_BYTES:
         raise InvalidEventError(f"the {what} is {len(raw)} bytes; at most {MAX_EVENT_BYTES} are allowed")
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = load_event_json(raw.decode("utf-8"), what)
     except UnicodeDecodeError:
         raise InvalidEventError(f"the {what} is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InvalidEventError(f"the {what} is not valid JSON: {exc}") from None
-    except RecursionError:  # small enough for decisions 23, but deeper than Python's parser goes
-        raise InvalidEventError(f"the {what} is nested too deeply") from None
     if not isinstance(value, dict):
         raise InvalidEventError(f"the {what} must be a JSON object")
     return value
@@ -149,6 +145,11 @@ def normalise_viewer_event(payload: bytes | str | Mapping[str, Any]) -> dict[str
     becomes ``{"encoding": "text", "data": …}``. Raises :class:`InvalidEventError`.
     """
     event = load_json_object(payload, "event")
+    with recursion_room():  # multiValue entries are walked recursively, up to MAX_NESTING levels
+        return _normalise(event)
+
+
+def _normalise(event: dict[str, Any]) -> dict[str, Any]:
     context = dict(_object(event.get("context", {}), "context"))
     event_type = context.get("eventType")
     if event_type is None:
@@ -238,8 +239,13 @@ def is_response(value: dict[str, Any]) -> bool:
 
 def shape_output(value: dict[str, Any]) -> str:
     """The compact ``FunctionOutput`` JSON for the handler's returned object."""
+    with recursion_room():  # the value came through load_returned_json: at most MAX_NESTING levels deep
+        return _shape_output(value)
+
+
+def _shape_output(value: dict[str, Any]) -> str:
     if is_response(value):
         wrapped: dict[str, Any] = {"response": _shape_response(value)}
     else:
         wrapped = {"request": _shape_request(value)}
-    return json.dumps(wrapped, separators=(",", ":"), ensure_ascii=False)
+    return dump_json(wrapped, separators=(",", ":"), ensure_ascii=False)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, Final, Literal
 
-from . import engine, surface
+from . import engine, json_limits, surface
 from .errors import (
     NOT_A_FUNCTION,
     OUT_OF_MEMORY_MESSAGE,
@@ -263,7 +263,10 @@ class _Run:
         if outcome.timed_out:
             outcome.error = TIMEOUT_MESSAGE
         elif result is not None:
-            data = _engine_json(result)
+            try:
+                data = _engine_json(result)
+            except json_limits.NestedTooDeeplyError:  # cfmock's limit, the same on every Python (json_limits)
+                data = {"status": "threw", "error": STACK_OVERFLOW_MESSAGE}
             status = data.get("status")
             if status == "returned":
                 outcome.value_type = data.get("type", "undefined")
@@ -295,7 +298,7 @@ class _Run:
 
 def _engine_json(text: str) -> dict[str, Any]:
     """What the engine returned, which is a JSON object unless something broke it (then ValueError)."""
-    data = json.loads(text)
+    data = json_limits.load_returned_json(text)
     if not isinstance(data, dict):
         raise ValueError(f"the engine returned {type(data).__name__}, not an object")
     return data

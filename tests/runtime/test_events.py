@@ -9,6 +9,7 @@ import pytest
 
 from cfmock.runtime import InvalidEventError, run_connection_function, run_viewer_function
 from cfmock.runtime.events import normalise_viewer_event, shape_output
+from cfmock.runtime.json_limits import MAX_NESTING
 
 MINIMAL = {
     "version": "1.0",
@@ -108,10 +109,10 @@ def _nested(depth: int) -> Any:
     ],
     ids=["text", "mapping"],
 )
-def test_an_event_nested_deeper_than_the_parser_goes_is_invalid_not_a_crash(payload: Any) -> None:
-    with pytest.raises(InvalidEventError, match="nested too deeply"):
+def test_an_event_nested_deeper_than_cfmocks_limit_is_invalid_not_a_crash(payload: Any) -> None:
+    with pytest.raises(InvalidEventError, match=f"nested more than {MAX_NESTING} levels deep"):
         run_viewer_function("function handler(event) { return event.request; }", payload)
-    with pytest.raises(InvalidEventError, match="nested too deeply"):
+    with pytest.raises(InvalidEventError, match=f"nested more than {MAX_NESTING} levels deep"):
         run_connection_function("function connectionHandler(c) { c.allow(); }", payload)
 
 

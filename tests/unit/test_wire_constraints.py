@@ -11,15 +11,20 @@ import pytest
 from botocore.model import DenormalizedStructureBuilder
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_facts import has_input_member, max_length, min_length, pattern, value_set
 
 from cfmock.backend.errors import ServiceError
 from cfmock.wire.constraints import check_constraints, compile_pattern
 
-TAG_PATTERN = r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
-NAME_PATTERN = "[a-zA-Z0-9-_]{1,64}"
-KVS_PATTERN = r"arn:aws:cloudfront::[0-9]{12}:key-value-store\/[0-9a-fA-F-]{36}"
+# Read from the installed model: a botocore release may change any of them (1.44 widened the KVS ARN's).
+TAG_PATTERN = pattern("TagKey")
+NAME_PATTERN = pattern("FunctionName")
+NAME_MAX = max_length("FunctionName")
+KVS_PATTERN = pattern("KeyValueStoreARN")
 KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0b9e4b2c-5d1f-4a8e-9c3b-2f6a7d8e9f01"
 CFG = {"Comment": "c", "Runtime": "cloudfront-js-2.0"}
+# CreateFunction takes Tags only from botocore 1.43.4 on; CreateConnectionFunction has them in every supported model.
+FUNCTION_TAGS = has_input_member("CreateFunction", "Tags")
 
 
 @cache
@@ -77,9 +82,9 @@ def test_tag_pattern_matches_its_unicode_definition(value: str) -> None:
 
 def test_plain_patterns_must_match_the_whole_value() -> None:
     name = compile_pattern(NAME_PATTERN)
-    for good in ("a", "my-fn_1", "-", "_", "A" * 64):
+    for good in ("a", "my-fn_1", "-", "_", "A" * NAME_MAX):
         assert name(good), good
-    for bad in ("", "a b", "a.b", "a/b", "é", "a" * 65, "fn\n"):
+    for bad in ("", "a b", "a.b", "a/b", "é", "a" * (NAME_MAX + 1), "fn\n"):
         assert not name(bad), bad
     kvs = compile_pattern(KVS_PATTERN)
     assert kvs(KVS_ARN)
@@ -99,18 +104,18 @@ def test_pattern_message() -> None:
     error = violations("CreateFunction", {"Name": "bad name!", "FunctionConfig": CFG, "FunctionCode": b"x"})
     assert error.message == (
         "1 validation error detected: Value 'bad name!' at 'name' failed to satisfy constraint: "
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}"
+        f"Member must satisfy regular expression pattern: {NAME_PATTERN}"
     )
 
 
 def test_max_length_message_and_plural_count() -> None:
-    name = "n" * 65
+    name = "n" * (NAME_MAX + 1)
     error = violations("CreateFunction", {"Name": name, "FunctionConfig": CFG, "FunctionCode": b"x"})
     assert error.message == (
         f"2 validation errors detected: Value '{name}' at 'name' failed to satisfy constraint: "
-        "Member must have length less than or equal to 64; "
+        f"Member must have length less than or equal to {NAME_MAX}; "
         f"Value '{name}' at 'name' failed to satisfy constraint: "
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]{1,64}"
+        f"Member must satisfy regular expression pattern: {NAME_PATTERN}"
     )
 
 
@@ -118,16 +123,18 @@ def test_min_length_message_for_a_blob() -> None:
     error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b""})
     assert error.message.startswith("1 validation error detected: Value '")
     assert error.message.endswith(
-        "' at 'functionCode' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        "' at 'functionCode' failed to satisfy constraint: Member must have length greater than or equal to "
+        f"{min_length('FunctionBlob')}"
     )
 
 
 def test_blob_max_length() -> None:
-    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * 40_961})
-    assert "at 'functionCode' failed to satisfy constraint: Member must have length less than or equal to 40960" in (
+    limit = max_length("FunctionBlob")
+    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * (limit + 1)})
+    assert f"at 'functionCode' failed to satisfy constraint: Member must have length less than or equal to {limit}" in (
         error.message
     )
-    check_constraints(op("CreateFunction"), {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * 40_960})
+    check_constraints(op("CreateFunction"), {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x" * limit})
 
 
 def test_enum_message() -> None:
@@ -136,31 +143,51 @@ def test_enum_message() -> None:
         "1 validation error detected: Value 'PROD' at 'stage' failed to satisfy constraint: "
     )
     # api.md §4.3's real enum form (also seen from CloudFront in the wild): "value set", not "enum value set".
-    assert error.message.endswith("failed to satisfy constraint: Member must satisfy value set: [DEVELOPMENT, LIVE]")
+    stages = value_set("FunctionStage")
+    assert error.message.endswith(f"failed to satisfy constraint: Member must satisfy value set: {stages}")
+
+
+def create_connection_function(**extra: Any) -> dict[str, Any]:
+    return {"Name": "fn", "ConnectionFunctionConfig": CFG, "ConnectionFunctionCode": b"x", **extra}
 
 
 def test_nested_and_list_paths_are_one_based() -> None:
     tags = {"Items": [{"Key": "ok", "Value": "fine"}, {"Key": "bad!", "Value": "v"}]}
     config = {**CFG, "KeyValueStoreAssociations": {"Quantity": 1, "Items": [{"KeyValueStoreARN": "arn:nope"}]}}
-    error = violations("CreateFunction", {"Name": "fn", "FunctionConfig": config, "FunctionCode": b"x", "Tags": tags})
+    params = {"Name": "fn", "ConnectionFunctionConfig": config, "ConnectionFunctionCode": b"x", "Tags": tags}
+    error = violations("CreateConnectionFunction", params)
     assert error.message.startswith("2 validation errors detected: ")
-    assert "Value 'arn:nope' at 'functionConfig.keyValueStoreAssociations.items.1.member.keyValueStoreARN'" in (
-        error.message
+    assert (
+        "Value 'arn:nope' at 'connectionFunctionConfig.keyValueStoreAssociations.items.1.member.keyValueStoreARN'"
+        in (error.message)
     )
     assert "Value 'bad!' at 'tags.items.2.member.key' failed to satisfy constraint: " in error.message
-    assert "Member must satisfy regular expression pattern: ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)" in error.message
+    assert f"Member must satisfy regular expression pattern: {TAG_PATTERN}" in error.message
 
 
 def test_tag_value_length_and_unicode() -> None:
-    ok = {"Items": [{"Key": "k" * 128, "Value": "é" * 256}]}
-    check_constraints(op("CreateFunction"), {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x", "Tags": ok})
-    long_value = {"Items": [{"Key": "k", "Value": "v" * 257}]}
-    error = violations(
-        "CreateFunction", {"Name": "fn", "FunctionConfig": CFG, "FunctionCode": b"x", "Tags": long_value}
-    )
+    key_max, value_max = max_length("TagKey"), max_length("TagValue")
+    ok = {"Items": [{"Key": "k" * key_max, "Value": "é" * value_max}]}
+    check_constraints(op("CreateConnectionFunction"), create_connection_function(Tags=ok))
+    long_value = {"Items": [{"Key": "k", "Value": "v" * (value_max + 1)}]}
+    error = violations("CreateConnectionFunction", create_connection_function(Tags=long_value))
     assert "at 'tags.items.1.member.value' failed to satisfy constraint: Member must have length less than or " in (
         error.message
     )
+
+
+def test_create_function_tags_are_checked_where_the_model_has_them() -> None:
+    params = {
+        "Name": "fn",
+        "FunctionConfig": CFG,
+        "FunctionCode": b"x",
+        "Tags": {"Items": [{"Key": "a!", "Value": ""}]},
+    }
+    if FUNCTION_TAGS:
+        error = violations("CreateFunction", params)
+        assert error.message.startswith("1 validation error detected: Value 'a!' at 'tags.items.1.member.key'")
+    else:  # botocore < 1.43.4: Tags is no member of CreateFunction, so no constraint of the model applies to it
+        check_constraints(op("CreateFunction"), params)
 
 
 def test_the_error_code_is_the_callers() -> None:
@@ -183,6 +210,7 @@ def test_valid_params_pass() -> None:
         "Tags": {"Items": [{"Key": "é", "Value": ""}]},
     }
     check_constraints(op("CreateFunction"), params)
+    check_constraints(op("CreateConnectionFunction"), create_connection_function(Tags=params["Tags"]))
     check_constraints(op("ListFunctions"), {})
     check_constraints(op("DeleteFunction"), {"Name": "fn", "IfMatch": ""})
 

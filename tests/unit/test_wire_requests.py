@@ -176,15 +176,22 @@ def test_lists_and_nested_structures(client: Any) -> None:
         "KeyValueStoreAssociations": {"Quantity": 1, "Items": [{"KeyValueStoreARN": KVS_ARN}]},
     }
     tags = {"Items": [{"Key": "k", "Value": "v"}, {"Key": "only-key"}, {"Key": "empty", "Value": ""}]}
-    params = parsed(client, "create_function", Name="fn", FunctionConfig=config, FunctionCode=b"x", Tags=tags)
-    assert params == {"Name": "fn", "FunctionConfig": config, "FunctionCode": b"x", "Tags": tags}
-    assert type(params["FunctionConfig"]["KeyValueStoreAssociations"]["Quantity"]) is int
+    # CreateConnectionFunction: Tags in every supported model (CreateFunction has them from botocore 1.43.4 on).
+    params = parsed(
+        client, "create_connection_function", Name="fn", ConnectionFunctionConfig=config,
+        ConnectionFunctionCode=b"x", Tags=tags,
+    )  # fmt: skip
+    assert params == {"Name": "fn", "ConnectionFunctionConfig": config, "ConnectionFunctionCode": b"x", "Tags": tags}
+    assert type(params["ConnectionFunctionConfig"]["KeyValueStoreAssociations"]["Quantity"]) is int
 
 
 def test_absent_items_stay_absent(client: Any) -> None:
     config = {"Comment": "c", "Runtime": "cloudfront-js-2.0", "KeyValueStoreAssociations": {"Quantity": 0}}
-    params = parsed(client, "create_function", Name="fn", FunctionConfig=config, FunctionCode=b"x", Tags={})
-    assert params["FunctionConfig"]["KeyValueStoreAssociations"] == {"Quantity": 0}
+    params = parsed(
+        client, "create_connection_function", Name="fn", ConnectionFunctionConfig=config,
+        ConnectionFunctionCode=b"x", Tags={},
+    )  # fmt: skip
+    assert params["ConnectionFunctionConfig"]["KeyValueStoreAssociations"] == {"Quantity": 0}
     assert params["Tags"] == {}
 
 
