@@ -99,9 +99,9 @@ def run_viewer_function(
     if prepared is None:
         return FunctionRunResult("", (), problem, 0)
 
-    from . import isolation, sandbox  # quickjs is loaded only here
+    from . import sandbox  # quickjs is loaded only here
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "viewer",
         payload,
@@ -146,9 +146,9 @@ def run_connection_function(
     if prepared is None:
         return ConnectionRunResult("", (), problem, 0)
 
-    from . import isolation, sandbox
+    from . import sandbox
 
-    outcome = isolation.execute(
+    outcome = sandbox.execute(
         prepared,
         "connection",
         json.dumps(normalised, separators=(",", ":")),
@@ -159,7 +159,7 @@ def run_connection_function(
         limits=limits,
         now_ms=start_time_ms(now),
     )
-    custom = None if outcome.custom_data is None else sandbox.clean_text(truncate_custom_data(outcome.custom_data))
+    custom = None if outcome.custom_data is None else truncate_custom_data(sandbox.clean_text(outcome.custom_data))
     return ConnectionRunResult(
         output="" if outcome.error else connection_output(outcome.action, custom),
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),

@@ -39,6 +39,9 @@ _REWRITES: Final = (
     (re.compile(r"^TypeError: cannot set property '(.*)' of (undefined|null)$", re.S),
      r'TypeError: cannot set property "\1" of \2'),
     (re.compile(r"^ReferenceError: '(.*)' is not defined$", re.S), r'ReferenceError: "\1" is not defined'),
+    (re.compile(r"^ReferenceError: ([^\s\"']+) is not defined$"), r'ReferenceError: "\1" is not defined'),
+    (re.compile(r"^InternalError: string too long$"), OUT_OF_MEMORY_MESSAGE),  # QuickJS-ng's cap on a string
+    (re.compile(r"^\[uninitialized\]$"), OUT_OF_MEMORY_MESSAGE),  # no exception recorded: its own allocation failed
     (re.compile(r"^InternalError: stack overflow$"), STACK_OVERFLOW_MESSAGE),
     (re.compile(r"^SyntaxError: unsupported keyword: export$"), "SyntaxError: Illegal export statement"),
 )  # fmt: skip
@@ -64,19 +67,14 @@ def split_exception_text(text: str) -> tuple[str, str]:
     return "\n".join(lines[:k]), "\n".join(lines[k:])
 
 
-def throws_null(source: str) -> bool:
-    """Does the code itself throw or reject with ``null`` (so that a null error is not out-of-memory)?"""
-    tokens = tokenize(source)
-    for i in range(len(tokens) - 1):
-        nxt = tokens[i + 1]
-        if tokens[i].text == "throw" and nxt.text == "null":
-            return True
-        if tokens[i].text == "reject" and nxt.text == "(" and i + 2 < len(tokens) and tokens[i + 2].text == "null":
-            return True
-    return False
+def may_throw_values(source: str) -> bool:
+    """Could the code throw or reject with a value of its choosing (``throw x``, ``reject(x)``,
+    ``Promise.reject(x)``)? QuickJS throws a bare ``null`` when it cannot even build its out-of-memory error, and
+    code without these can only have got a null that way."""
+    return any(tok.kind == "name" and tok.text in ("throw", "reject") for tok in tokenize(source))
 
 
-_FRAME_LINE_RE: Final = re.compile(r"\(<input>:(\d+)\)")
+_FRAME_LINE_RE: Final = re.compile(r"\(<input>:(\d+)(?::\d+)?\)")
 _FRAME_NAME_RE: Final = re.compile(r"^\s*at (\S+) \(<input>\)", re.M)
 _RESERVED: Final = frozenset({
     "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",

@@ -7,7 +7,7 @@ own prelude and before the user's code. It registers module factories in ``__cfm
 in 1.0) and ``__cfmock_decorateEvent`` (``request.rawQueryString()``).
 
 Every run loads the module code into its fresh context: as cached bytecode where
-:mod:`cfmock.runtime.native` is available, else compiled from source (about 0.1 ms per KB). Either way
+the engine's fast path is available, else compiled from source (about 0.1 ms per KB). Either way
 the cost grows with the code, so only the fragments that the code can use are included: the choice
 is a cheap substring scan that errs on the side of including. A name passed to a call (a module,
 a hash algorithm, an encoding, a KVS format) counts as written only when a plain string literal is

@@ -1,12 +1,13 @@
 """One run of user code in a fresh QuickJS context.
 
 Python and JavaScript exchange one JSON string in and JSON strings out; console, the connection object and
-all built-ins live in JavaScript (the binding refuses calls into Python while a time limit is set). This is
-the only module that imports ``quickjs``; :mod:`cfmock.runtime` imports it on the first run.
+all built-ins live in JavaScript. The engine itself is reached only through :mod:`cfmock.runtime.engine`;
+:mod:`cfmock.runtime` imports this module on the first run.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -15,19 +16,17 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, Final, Literal
 
-import quickjs
-
-from . import native
+from . import engine, surface
 from .errors import (
     NOT_A_FUNCTION,
     OUT_OF_MEMORY_MESSAGE,
+    STACK_OVERFLOW_MESSAGE,
     TIMEOUT_MESSAGE,
     EngineError,
     cloudfront_wording,
+    may_throw_values,
     member_path,
     name_not_a_function,
-    split_exception_text,
-    throws_null,
 )
 from .profiles import PreparedSource
 from .results import KvsBinding, RuntimeLimits
@@ -35,19 +34,37 @@ from .results import KvsBinding, RuntimeLimits
 Kind = Literal["viewer", "connection"]
 
 PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_text(encoding="utf-8")
-# A script rather than an expression, so that source and bytecode leave the same thing behind: the setup
-# function in a global, which the function deletes when called.
-_PRELUDE_SCRIPT: Final = (
-    f'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {PRELUDE} }});'
-)
+_SETUP: Final = 'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {} }});'
+
+
+@functools.cache
+def pruning_script() -> str:
+    """A script deleting the built-ins no profile lists (:mod:`cfmock.runtime.surface`) from a fresh context,
+    worked out once per process against this engine."""
+    probe = engine.new_session(256 * 1024)
+    try:
+        probe.evaluate(_SETUP.format(f"function (paths) {{ var r = ({surface.SURVEY_JS})(JSON.parse(paths));"
+                                     " return function () { return r; }; }"))  # fmt: skip
+        probe.setup(json.dumps(list(surface.KEPT)))
+        survey = json.loads(str(probe.engine("survey")))
+    finally:
+        probe.close()
+    return f"(function () {{ {surface.pruning_script(survey)} }})();\n"
+
+
+@functools.cache
+def _prelude_script() -> str:
+    """The pruning, then the engine prelude as a script (so that source and bytecode leave the same thing
+    behind: the setup function in a global, which the function deletes when called); one text per process,
+    so its bytecode is cached."""
+    return pruning_script() + _SETUP.format(PRELUDE)
+
+
 _ENGINE_STEP_S: Final = 0.25  # time for the engine's own bookkeeping after the user's time is up
 _FULL_MARGIN: Final = 64 * 1024  # a heap this close to the limit counts as full
 _NEVER_SETTLED: Final = "InternalError: the handler's promise never settled"
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-# The binding's time limit counts CPU time (C clock()), so runs are timed in CPU time as well: on a busy
-# machine wall time stretches, but utilization and the hard limit stay stable. The thread's own clock keeps
-# other Python threads out of the count.
-_clock: Final = time.thread_time
+_clock: Final = engine.clock
 
 
 @dataclass
@@ -99,102 +116,58 @@ def _config(kind: Kind, runtime: str, event_type: str, edge_location: str, kvs: 
     return json.dumps(config, separators=(",", ":"))  # ASCII: the binding cannot pass lone surrogates
 
 
-def _evaluate(ctx: quickjs.Context, access: native.Native | None, source: str, *, user: bool = False) -> None:
-    """Run a script in ``ctx``: its cached bytecode where possible, else the source (which then reports any
-    syntax error). User code runs with the GIL released, under the run's interrupt handler (or, without
-    C-level access, the binding's time limit); cfmock's own scripts are known to finish."""
-    code = None if access is None else access.cached(ctx, source)
-    if access is None or code is None:
-        ctx.eval(source)
-    else:
-        access.run(ctx, code, release=user)
-
-
 class _Run:
-    """The state of one run; the context is dropped with it."""
+    """The state of one run; its engine session is closed with it."""
 
     def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str) -> None:
         self.prepared = prepared
         self.limits = limits
-        self.native = native.native()
-        self.ctx = quickjs.Context()
-        self.ctx.set_max_stack_size(limits.max_stack_bytes)
+        self.session = engine.new_session(limits.max_stack_bytes)
         try:
-            _evaluate(self.ctx, self.native, _PRELUDE_SCRIPT)  # cfmock's own code: known to finish
-            self.engine = self.ctx.get("__cfmock_setup")(config)
+            self.session.evaluate(_prelude_script())  # cfmock's own code: known to finish
+            self.session.setup(config)
             if prepared.module_prelude:
-                _evaluate(self.ctx, self.native, prepared.module_prelude)
-            self.engine("ready")
-        except quickjs.JSException as exc:
-            raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc}") from exc
-        if self.native is not None:
-            self.native.guard_out_of_memory(self.ctx)
+                self.session.evaluate(prepared.module_prelude)
+            self.session.engine("ready")
+        except engine.ScriptError as exc:
+            self.session.close()
+            raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc.message}") from None
         # The limit counts from here, so preludes, modules and the KVS data never eat into the user's share.
-        self.baseline = self._malloc_size()
-        self.ctx.set_memory_limit(self.baseline + limits.memory_limit_bytes)
+        self.baseline = self.session.malloc_size()
+        self.session.set_memory_limit(self.baseline + limits.memory_limit_bytes)
         self.deadline = 0.0
-        # Where the current call into JavaScript stops, read by the interrupt handler (a box, not an attribute,
-        # so that the handler holds no reference to this run and the context is freed as soon as it ends).
-        self.stop_at = [0.0]
-        self.poller: native.Poller | None = None  # kept as long as the runtime may call it
         self.out_of_memory = False
         self.peak = self.baseline  # heap size seen between promise jobs
 
-    def _malloc_size(self) -> int:
-        if self.native is not None:
-            return self.native.malloc_size(self.ctx)
-        return int(self.ctx.memory()["malloc_size"])
-
-    def _watch_time(self) -> None:
-        """Stop every later call into JavaScript at ``stop_at``, counted in this thread's CPU time.
-
-        The binding's own time limit counts the whole process's CPU time, so other busy threads made handlers
-        and promise jobs stop early (at half their time beside one spinning thread). Without C-level access
-        that limit is all there is."""
-        if self.native is None:
-            return
-        stop_at = self.stop_at
-        self.poller = native.Poller(lambda: _clock() >= stop_at[0])
-        self.native.set_interrupt_handler(self.native.pointers(self.ctx)[0], self.poller.callback, None)
-
-    def _stop_calls_at(self, moment: float) -> None:
-        """Stop the next call into JS at ``moment`` (this thread's CPU clock)."""
-        if self.poller is not None:
-            self.stop_at[0] = moment
-        else:  # the binding restarts its clock on every call
-            self.ctx.set_time_limit(moment - _clock())
-
     def _arm(self) -> None:
         """Give the next call into JS only the time left."""
-        self._stop_calls_at(max(self.deadline, _clock() + 0.0005))
+        self.session.stop_calls_at(max(self.deadline, _clock() + 0.0005))
 
     def _engine_mode(self) -> None:
-        self._stop_calls_at(_clock() + _ENGINE_STEP_S)
+        self.session.stop_calls_at(_clock() + _ENGINE_STEP_S)
         if self.out_of_memory:
-            self.ctx.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
+            self.session.set_memory_limit(-1)  # let the bookkeeping finish; the context is discarded anyway
 
     def user_phase(self, payload: str, outcome: Outcome) -> str | None:
         """Evaluate the code, call the handler, run the job queue; returns the result JSON or None."""
         start = _clock()
         self.deadline = start + self.limits.hard_limit_s
-        self._watch_time()
         try:
             self._arm()
-            _evaluate(self.ctx, self.native, self.prepared.source, user=True)
+            self.session.evaluate(self.prepared.source, user=True)
             self._arm()
-            self.engine("invoke", payload)
+            self.session.engine("invoke", payload)
             self._drain(outcome)
             if not outcome.timed_out and not outcome.error:
                 self._arm()
-                return str(self.engine("result"))
-        except quickjs.StackOverflow as exc:
-            outcome.error = cloudfront_wording(split_exception_text(str(exc))[0])
-        except quickjs.JSException as exc:
-            message, stack = split_exception_text(str(exc))
-            if message == "InternalError: interrupted":
+                return str(self.session.engine("result"))
+        except engine.ScriptError as exc:
+            if exc.message == "InternalError: interrupted":
                 outcome.timed_out = True
+            elif exc.stack_overflow:
+                outcome.error = STACK_OVERFLOW_MESSAGE
             else:
-                outcome.error = self._word(message, stack)
+                outcome.error = self._word(exc.message, exc.stack)
         finally:
             outcome.elapsed_s = _clock() - start
             if outcome.elapsed_s >= self.limits.hard_limit_s and not outcome.error:
@@ -209,18 +182,20 @@ class _Run:
 
     def deliver_interruption(self) -> None:
         """Ctrl-C (or SystemExit) caught in the interrupt handler stopped the code; raise it now that it has."""
-        if self.poller is not None and self.poller.interruption is not None:
-            raise self.poller.interruption
+        interruption = self.session.interruption
+        if interruption is not None:
+            self.session.close()
+            raise interruption
 
     def _drain(self, outcome: Outcome) -> None:
-        """Run promise jobs: QuickJS's time limit restarts for every job, so the total is capped here."""
+        """Run promise jobs with the run's time left (QuickJS's own clock would restart for every job)."""
         jobs = 0
         while True:
             if _clock() >= self.deadline:
                 outcome.timed_out = True
                 return
             self._arm()
-            if not self.ctx.execute_pending_job():
+            if not self.session.run_job():
                 return
             jobs += 1
             # A heap census walks every object, so it runs after jobs 1, 2, 4, 8… and then every 4096th.
@@ -231,13 +206,19 @@ class _Run:
 
     def _heap_full(self) -> bool:
         """Sample the heap; True when it is at the memory limit."""
-        used = self._malloc_size()
+        used = self.session.malloc_size()
         self.peak = max(self.peak, used)
         return used >= self.baseline + self.limits.memory_limit_bytes - _FULL_MARGIN
 
+    def _heap_half_used(self) -> bool:
+        self._heap_full()
+        return self.peak >= self.baseline + self.limits.memory_limit_bytes // 2
+
     def _word(self, message: str, stack: str) -> str:
-        if message == "null" and not stack and not throws_null(self.prepared.source):
-            # QuickJS throws a bare null when it cannot even build the "out of memory" error object.
+        if message == "null" and not stack and (self._heap_half_used() or not may_throw_values(self.prepared.source)):
+            # QuickJS throws a bare null when it cannot even build its "out of memory" error. A null the code
+            # threw itself needs a throw or reject in it, and the code's data is gone by now (the failing
+            # frames were unwound), so the heap tells only when something global still holds it.
             message = OUT_OF_MEMORY_MESSAGE
         if message == OUT_OF_MEMORY_MESSAGE:
             self.out_of_memory = True
@@ -255,8 +236,8 @@ class _Run:
                 continue
             try:
                 self._engine_mode()
-                verdict = self.engine("is-function", json.dumps(path))
-            except quickjs.JSException:
+                verdict = self.session.engine("is-function", json.dumps(path))
+            except engine.ScriptError:
                 verdict = None
             verdicts.append(verdict if isinstance(verdict, bool) else None)
         return verdicts
@@ -288,8 +269,8 @@ class _Run:
                 outcome.error = self._word(str(data.get("error")), str(data.get("stack") or ""))
         try:
             self._engine_mode()
-            meta = _engine_json(str(self.engine("meta")))
-        except (quickjs.JSException, ValueError):
+            meta = _engine_json(str(self.session.engine("meta")))
+        except (engine.ScriptError, ValueError):
             return  # the logs are lost only if the engine itself cannot run any more
         outcome.logs = [clean_text(line) for line in _listed(meta, "logs") if isinstance(line, str)]
         outcome.origins = [o for o in _listed(meta, "origins") if isinstance(o, dict)]
@@ -314,8 +295,11 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
     """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON);
     ``now_ms`` is the run's clock in epoch milliseconds (see clock.py)."""
     run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms))
-    outcome = Outcome()
-    result = run.user_phase(payload, outcome)
-    run.finish(result, outcome)
-    run.deliver_interruption()  # one that came while the engine finished up
-    return outcome
+    try:
+        outcome = Outcome()
+        result = run.user_phase(payload, outcome)
+        run.finish(result, outcome)
+        run.deliver_interruption()  # one that came while the engine finished up
+        return outcome
+    finally:
+        run.session.close()

@@ -12,6 +12,7 @@ from typing import Any
 import quickjs
 
 from cfmock.runtime.modules import module_prelude
+from cfmock.runtime.sandbox import pruning_script
 
 V1 = "cloudfront-js-1.0"
 V2 = "cloudfront-js-2.0"
@@ -49,6 +50,7 @@ class Sandbox:
 
     def __init__(self, code: str, runtime: str = V2, **host: Any) -> None:
         self.context = quickjs.Context()
+        self.context.eval(pruning_script())  # the built-ins every run starts with
         self.context.eval(_STANDIN_PRELUDE % json.dumps(default_host(runtime, **host)))
         self.context.eval(module_prelude(code, runtime))
         self.context.eval('"use strict";\n' + code)

@@ -7,10 +7,10 @@ import pytest
 from cfmock.runtime.errors import (
     callee_candidates,
     cloudfront_wording,
+    may_throw_values,
     member_path,
     name_not_a_function,
     split_exception_text,
-    throws_null,
 )
 
 
@@ -86,7 +86,8 @@ def test_member_path(expression: str, path: list[str] | None) -> None:
     assert member_path(expression) == path
 
 
-def test_throws_null() -> None:
-    assert throws_null("function h() { throw null; }")
-    assert throws_null("new Promise(function (resolve, reject) { reject(null); })")
-    assert not throws_null("function h() { var s = 'throw null'; throw new Error(); }")
+def test_may_throw_values() -> None:
+    assert may_throw_values("function h() { var x = null; throw x; }")
+    assert may_throw_values("new Promise(function (resolve, reject) { reject(null); })")
+    assert may_throw_values("function h() { return Promise.reject(null); }")
+    assert not may_throw_values("function h() { var s = 'throw null'; return s; }")

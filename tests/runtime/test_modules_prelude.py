@@ -10,6 +10,7 @@ from modules_harness import V1, V2, Sandbox
 
 from cfmock.runtime import modules
 from cfmock.runtime.modules import fragment_names, module_prelude
+from cfmock.runtime.sandbox import pruning_script
 
 
 def test_code_that_uses_nothing_gets_nothing() -> None:
@@ -77,6 +78,7 @@ def test_everything_evaluates_in_strict_mode_without_leaking_names(runtime: str)
     box = Sandbox("var n = 'crypto', x = 'y', m = require(n), g = globalThis[x]; // rawQueryString bytesFrom", runtime)
     own = set(box.eval("Object.getOwnPropertyNames(globalThis)"))
     fresh = quickjs.Context()
+    fresh.eval(pruning_script())
     baseline = set(fresh.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")[2:-2].split('","'))
     added = own - baseline - {"__cfmock_modules", "__cfmock_host", "require", "n", "x", "m", "g"}
     expected = (

@@ -70,7 +70,12 @@
   hide(G.console, "log", function log() {
     // Characters never outnumber UTF-8 bytes, so nothing past this point could survive the cut.
     if (logChars > cfg.logLimit || logCount >= cfg.logLimit) return;
-    for (var line = "", i = 0; i < arguments.length; i++) line += (i ? " " : "") + render(arguments[i]);
+    for (var line = "", i = 0; i < arguments.length && line.length <= cfg.logLimit; i++) {
+      line += (i ? " " : "") + render(arguments[i]);
+    }
+    // Kept no longer than the cap can use (one character more, so that Python still sees it cut): a 1 MB
+    // string is logged, not copied into the log until memory runs out.
+    if (line.length > cfg.logLimit) line = apply(slice, line, [0, cfg.logLimit + 1]);
     logJson += (logCount++ ? "," : "") + stringify(line);
     logChars += line.length;
   });
@@ -89,6 +94,110 @@
   hide(FrozenDate, "UTC", RealDate.UTC);
   hide(G, "Date", FrozenDate);
   delete G.__date_clock; // a QuickJS extra that reads the real clock
+
+  // Runaway loops of heavy built-ins (decisions 28): QuickJS polls its interrupt handler after a count of jumps
+  // and calls, not of work, so a loop calling indexOf on a 1 MB string ran 10 s past a 0.25 s limit. Each
+  // metered built-in spends one loop jump per KB it reads or makes, so the polls keep pace with the work.
+  var isView = ArrayBuffer.isView, BIG = 65536;
+  function charge(n) {
+    for (n = n >> 10; n > 0; n--);
+  }
+  function size(v) {
+    return typeof v === "string" || isArray(v) || isView(v) ? v.length : 0;
+  }
+  function meter(target, names, slow) {
+    names.split(" ").forEach(function (name) {
+      var real = target[name];
+      if (typeof real !== "function") return;
+      var wrapped = {
+        m() {
+          var n = size(this), i, r;
+          for (i = 0; i < arguments.length; i++) n += size(arguments[i]);
+          charge(n);
+          // One call over a huge sparse array (new Array(1e8).join()) is a C loop QuickJS never interrupts.
+          r = slow && slow[name] && isArray(this) && this.length > BIG ? slow[name](this, arguments) : apply(real, this, arguments);
+          charge(size(r));
+          return r;
+        },
+      }.m; // a method: no prototype and no [[Construct]], as the built-in
+      def(wrapped, "name", { value: real.name });
+      def(wrapped, "length", { value: real.length });
+      hide(target, name, wrapped);
+    });
+  }
+  function toLength(v) {
+    v = +v;
+    return v !== v || v <= 0 ? 0 : v === Infinity ? Infinity : Math.floor(v);
+  }
+  function fromIndex(from, len) {
+    var k = toLength(from === undefined ? 0 : from < 0 ? len + Math.trunc(from) : from);
+    return from !== undefined && from < 0 && -from > len ? 0 : Math.min(k, len);
+  }
+  var slow = {
+    join: function (a, args) {
+      var sep = args[0] === undefined ? "," : Str(args[0]), out = "", i, v;
+      for (i = 0; i < a.length; i++) {
+        if (i) out += sep;
+        if ((v = a[i]) !== undefined && v !== null) out += Str(v);
+      }
+      return out;
+    },
+    indexOf: function (a, args) {
+      for (var i = fromIndex(args[1], a.length); i < a.length; i++) if (i in a && a[i] === args[0]) return i;
+      return -1;
+    },
+    includes: function (a, args) {
+      for (var i = fromIndex(args[1], a.length), x = args[0]; i < a.length; i++) {
+        if (a[i] === x || (x !== x && a[i] !== a[i])) return true;
+      }
+      return false;
+    },
+    lastIndexOf: function (a, args) {
+      var i = args.length > 1 ? +args[1] : a.length - 1;
+      i = i !== i ? 0 : i < 0 ? a.length + Math.trunc(i) : Math.min(Math.trunc(i), a.length - 1);
+      for (; i >= 0; i--) if (i in a && a[i] === args[0]) return i;
+      return -1;
+    },
+  };
+  var realSort = Array.prototype.sort;
+  slow.reverse = function (a) {
+    for (var lo = 0, hi = a.length - 1, l, h, lv, hv; lo < hi; lo++, hi--) {
+      l = lo in a, h = hi in a, lv = a[lo], hv = a[hi]; // prettier-ignore
+      if (h) a[lo] = hv;
+      else if (l) delete a[lo];
+      if (l) a[hi] = lv;
+      else if (h) delete a[hi];
+    }
+    return a;
+  };
+  slow.sort = function (a, args) {
+    // As the built-in: values sorted first, then the undefineds, then the holes.
+    var values = [], undefs = 0, i, k = 0;
+    for (i = 0; i < a.length; i++) if (i in a) a[i] === undefined ? undefs++ : values.push(a[i]);
+    apply(realSort, values, args.length ? [args[0]] : []);
+    for (i = 0; i < values.length; i++) a[k++] = values[i];
+    for (i = 0; i < undefs; i++) a[k++] = undefined;
+    for (; k < a.length; k++) if (k in a) delete a[k];
+    return a;
+  };
+  slow.copyWithin = function (a, args) {
+    var len = a.length, to = fromIndex(args[0], len), from = fromIndex(args[1], len);
+    var end = args[2] === undefined ? len : fromIndex(args[2], len), n = Math.min(end - from, len - to), step = 1;
+    if (from < to && to < from + n) (step = -1), (from += n - 1), (to += n - 1);
+    for (; n > 0; n--, from += step, to += step) {
+      if (from in a) a[to] = a[from];
+      else delete a[to];
+    }
+    return a;
+  };
+  meter(Str.prototype, "indexOf lastIndexOf includes startsWith endsWith search match matchAll replace replaceAll " +
+    "split slice substring substr trim trimStart trimEnd concat toUpperCase toLowerCase toLocaleUpperCase " +
+    "toLocaleLowerCase normalize localeCompare padStart padEnd repeat"); // prettier-ignore
+  meter(Array.prototype, "join indexOf lastIndexOf includes reverse sort fill copyWithin slice splice concat", slow);
+  meter(protoOf(Int8Array.prototype), "fill indexOf lastIndexOf includes join reverse set slice sort copyWithin");
+  meter(RegExp.prototype, "exec");
+  meter(JSON, "parse stringify");
+  meter(G, "encodeURI encodeURIComponent decodeURI decodeURIComponent escape unescape parseFloat parseInt");
 
   // No dynamic code evaluation, no timers, no host objects (decisions 27).
   function blocked(what) {
@@ -234,8 +343,9 @@
       return delete G.__cfmock_decorateEvent;
     }
     if (op === "invoke") return void invoke(a);
-    if (op === "result") return result();
-    if (op === "meta") return meta();
+    // Sliced: QuickJS-ng builds long concatenations as ropes, which its Python binding cannot convert.
+    if (op === "result") return apply(slice, result(), [0]);
+    if (op === "meta") return apply(slice, meta(), [0]);
     if (op === "is-function") return isFunction(parse(a));
   };
 })
