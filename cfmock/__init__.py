@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cfmock.backend.staged import StageCopy, StagedResource
     from cfmock.cases import FunctionCase, function_cases
     from cfmock.records import RecordedCall, RecordedError
+    from cfmock.runtime.locations import ErrorLocation
     from cfmock.state import KeyValueStoreHandle, KeyValueStoresView, StagedView
 
 _LAZY = {
@@ -29,12 +30,14 @@ _LAZY = {
     "KeyValueStoreHandle": "cfmock.state",
     "KeyValueStoresView": "cfmock.state",
     "StagedView": "cfmock.state",
+    "ErrorLocation": "cfmock.runtime.locations",
 }
 
 __all__ = [
     "CfmockError",
     "CloudFrontMock",
     "ConnectionResult",
+    "ErrorLocation",
     "FunctionCase",
     "FunctionResult",
     "KeyValueStoreHandle",

@@ -15,6 +15,7 @@ from cfmock.options import MockOptions
 
 if TYPE_CHECKING:
     from cfmock.runtime.clock import Moment
+    from cfmock.runtime.locations import ErrorLocation
 
 # The store a function sees through cf.kvs() when run outside the mock (any UUID works), and the times its
 # meta() reports: fixed, so runs are reproducible.
@@ -31,6 +32,9 @@ class FunctionResult:
     error_message: str
     compute_utilization: int
     origin_requests: tuple[dict[str, Any], ...] = field(default=())
+    # Where the error is in the code as given: 1-based line and column (code points); None on success or when
+    # unknown (a thrown non-Error value, a run stopped at the time limit, a handler returning a non-object).
+    error_location: ErrorLocation | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,6 +69,7 @@ class ConnectionResult:
     logs: tuple[str, ...]
     error_message: str
     compute_utilization: int
+    error_location: ErrorLocation | None = None  # as in FunctionResult
 
     @property
     def ok(self) -> bool:
@@ -134,6 +139,7 @@ def run_function(
         result.error_message,
         result.compute_utilization,
         tuple(result.origin_requests),
+        result.error_location,
     )
 
 
@@ -158,7 +164,9 @@ def run_connection_function(
         kvs=_binding(kvs),
         now=settings.now if now is None else now,
     )
-    return ConnectionResult(result.output, tuple(result.logs), result.error_message, result.compute_utilization)
+    return ConnectionResult(
+        result.output, tuple(result.logs), result.error_message, result.compute_utilization, result.error_location
+    )
 
 
 def load_import_file(text: str) -> dict[str, str]:

@@ -291,6 +291,7 @@ class PreparedSource:
     source: str  # what QuickJS evaluates: strict mode, imports hoisted to line 1, line numbers kept
     syntax_error: str | None  # "SyntaxError: Token … not supported in this version", checked before running
     module_prelude: str  # JS from cfmock.runtime.modules, evaluated after the engine prelude
+    syntax_error_offset: int | None = None  # where in the user's code syntax_error is (a character offset)
 
 
 def _module_prelude(code: str, runtime: str) -> str:
@@ -318,4 +319,5 @@ def prepare(code: str, runtime: str) -> PreparedSource:
         source=source,
         syntax_error=violation.message if violation is not None else None,
         module_prelude=_module_prelude(code, runtime),
+        syntax_error_offset=violation.start if violation is not None else None,
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .locations import ErrorLocation
+
 
 @dataclass(frozen=True)
 class RuntimeLimits:
@@ -45,6 +47,8 @@ class FunctionRunResult:
     compute_utilization: int  # 0..100
     # Records of cf.updateRequestOrigin / selectRequestOriginById / createRequestOriginGroup calls.
     origin_requests: tuple[dict[str, Any], ...] = ()
+    # Where in the user's own file the error is (syntax or runtime); None on success or when unknown.
+    error_location: ErrorLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,4 @@ class ConnectionRunResult:
     logs: tuple[str, ...]
     error_message: str
     compute_utilization: int
+    error_location: ErrorLocation | None = None  # as in FunctionRunResult
