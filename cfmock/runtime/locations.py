@@ -1,9 +1,10 @@
 """Where in the user's own file an error is: :class:`ErrorLocation`, worked out from the engine's stack trace.
 
 QuickJS names every script it runs ``<input>`` (cfmock's prelude and module code as well as the user's code),
-counts columns in UTF-8 bytes, and sees the user's line 1 behind cfmock's ``"use strict";`` (and the hoisted
-imports). Here a frame is mapped back to the user's file: the line as the user counts it, the column in code
-points of that line, nothing cfmock adds counted. A frame belongs to the user's code when its position lies
+counts columns in UTF-8 bytes, counts lines its own way (:func:`_engine_lines`), and sees the user's line 1
+behind cfmock's ``"use strict";`` (and the hoisted imports). Here a frame is mapped back to an offset in what
+QuickJS ran, then to the user's file: the line as JavaScript counts it, the column in code points of that
+line, nothing cfmock adds counted. A frame belongs to the user's code when its position lies
 in the user's source and its function is the user's: frames of functions that only cfmock's scripts define
 (``createHash``, a metered ``indexOf`` wrapper, ``require``…) are skipped, so an error thrown inside cfmock's
 modules points at the user's call. The error message itself (``FunctionErrorMessage``) never carries the
@@ -95,7 +96,7 @@ def _declared_names(script: str) -> frozenset[str]:
     """The names QuickJS shows in stack frames for the functions ``script`` defines (a close approximation:
     ``function f``, ``f = function``/arrow, ``f: function``, methods ``f() {``, ``<anonymous>``), plus the
     built-in names cfmock's prelude wraps with ``meter(target, "indexOf join …")``."""
-    tokens = tokenize(script)
+    tokens = _tokens(script)
     names: set[str] = set()
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -146,13 +147,76 @@ def _starts_arrow(tokens: Sequence[Token], i: int) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _line_bytes(script: str) -> tuple[int, ...]:
-    return tuple(len(line.encode("utf-8", "surrogatepass")) for line in _lines(script))
+def _tokens(script: str) -> tuple[Token, ...]:
+    return tuple(tokenize(script))
+
+
+_BLOCK_COMMENT: Final = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+_LINE_COMMENT: Final = re.compile(r"//[^\n\r\u2028\u2029]*")
+
+
+@functools.lru_cache(maxsize=64)
+def _engine_lines(script: str) -> tuple[tuple[int, int], ...]:
+    """Where QuickJS-ng restarts its column count, as (its line number, character offset), in order.
+
+    It counts lines differently from JavaScript in places: a CR alone inside a block comment restarts the
+    column but not the line, and U+2028/U+2029 count only between tokens (not in comments, strings or
+    templates, nor when they end a ``//`` comment); LF and CRLF count everywhere."""
+    starts = [(1, 0)]
+    line = 1
+
+    def restart(offset: int, new_line: bool) -> None:
+        nonlocal line
+        line += new_line
+        starts.append((line, offset))
+
+    def breaks(text: str, base: int, separators: bool, lone_cr_counts: bool = True) -> None:
+        for m in re.finditer("\r\n|[\r\n\u2028\u2029]", text):
+            kind = m.group()
+            if kind in "\u2028\u2029" and not separators:
+                continue
+            restart(base + m.end(), kind != "\r" or lone_cr_counts)
+
+    pos = 0
+    for tok in (*_tokens(script), None):
+        gap_end = len(script) if tok is None else tok.start
+        while pos < gap_end:  # whitespace and comments between tokens
+            comment = _BLOCK_COMMENT.match(script, pos, gap_end) or _LINE_COMMENT.match(script, pos, gap_end)
+            if comment is None:
+                stop = pos + 1 + (script[pos : pos + 2] == "\r\n")
+                breaks(script[pos:stop], pos, separators=True)
+                pos = stop
+            elif comment.group().startswith("/*"):
+                breaks(comment.group(), pos, separators=False, lone_cr_counts=False)
+                pos = comment.end()
+            else:
+                pos = comment.end()
+                if script[pos : pos + 1] in ("\u2028", "\u2029"):
+                    pos += 1  # the separator ends the comment uncounted
+        if tok is None:
+            break
+        if tok.kind in ("str", "template"):
+            breaks(tok.text, tok.start, separators=False)
+        pos = max(pos, tok.end)
+    return tuple(starts)
+
+
+def _engine_offset(script: str, line: int, byte_column: int) -> int | None:
+    """The character offset in ``script`` of QuickJS's (line, 1-based UTF-8 byte column); None if none."""
+    starts = _engine_lines(script)
+    found = None
+    for k, (at_line, start) in enumerate(starts):
+        if at_line != line:
+            continue
+        end = starts[k + 1][1] if k + 1 < len(starts) else len(script)
+        raw = script[start:end].encode("utf-8", "surrogatepass")
+        if 1 <= byte_column <= len(raw) + 1:
+            found = start + len(raw[: byte_column - 1].decode("utf-8", "ignore"))
+    return found
 
 
 def _within(script: str, line: int, byte_column: int) -> bool:
-    sizes = _line_bytes(script)
-    return 1 <= line <= len(sizes) and 1 <= byte_column <= sizes[line - 1] + 1
+    return _engine_offset(script, line, byte_column) is not None
 
 
 def _is_users(frame: _Frame, source: str, own_scripts: Sequence[str]) -> bool:
@@ -187,28 +251,23 @@ def locate(stack: str, source: str, code: str, own_scripts: Sequence[str] = ()) 
 
 
 def _user_position(source: str, code: str, line: int, byte_column: int) -> ErrorLocation | None:
-    source_lines = _lines(source)
-    if not 1 <= line <= len(source_lines):
+    offset = _engine_offset(source, line, byte_column)
+    if offset is None:
         return None
-    text = source_lines[line - 1].encode("utf-8", "surrogatepass")
-    column = len(text[: max(byte_column - 1, 0)].decode("utf-8", "ignore")) + 1  # bytes -> code points
-    code_lines = _lines(code)
-    if line > len(code_lines):
-        return None
-    if line == 1:
-        prefix = len(source_lines[0]) - len(code_lines[0])
-        if column <= prefix:  # in the hoisted imports: point at the import of that module
-            return _import_location(source_lines[0], column, prefix, code)
-        column -= prefix
-    return ErrorLocation(line, max(1, min(column, len(code_lines[line - 1]) + 1)))
+    prefix = len(source) - len(code)  # what cfmock put before the code, all on line 1
+    if offset == prefix - 1:
+        offset = prefix  # QuickJS counts some positions on its line 1 from 0: the code's first character
+    if offset < prefix:  # in the hoisted imports: point at the import of that module
+        return _import_location(source[:prefix], offset, code)
+    return location_at(code, offset - prefix)
 
 
 _REQUIRE: Final = re.compile(r"""require\((?P<lit>'[^']*'|"[^"]*")\)""")
 
 
-def _import_location(first_line: str, column: int, prefix: int, code: str) -> ErrorLocation | None:
-    for m in _REQUIRE.finditer(first_line, 0, prefix):
-        if m.start() <= column <= m.end() + 1:  # QuickJS may count line 1 from 0 here
+def _import_location(prefix: str, offset: int, code: str) -> ErrorLocation | None:
+    for m in _REQUIRE.finditer(prefix):
+        if m.start() - 1 <= offset <= m.end():  # QuickJS may count line 1 from 0 here
             for imp in re.finditer(r"\bimport\b[^;]*?" + re.escape(m.group("lit")), code):
                 return location_at(code, imp.start())
     return None

@@ -33,12 +33,12 @@ CONNECTION = json.dumps({"connectionId": "c1", "clientIp": "203.0.113.42", "endp
 
 
 def expect(code: str, needle: str, nth: int = 0) -> ErrorLocation:
-    """The position of the ``nth`` occurrence of ``needle``: lines end at LF, CRLF or CR; columns count code
-    points (Python's own str indexing)."""
+    """The position of the ``nth`` occurrence of ``needle``: lines end at LF, CRLF, CR, U+2028 or U+2029 (as in
+    JavaScript); columns count code points (Python's own str indexing)."""
     at = -1
     for _ in range(nth + 1):
         at = code.index(needle, at + 1)
-    before = code[:at].replace("\r\n", "\n").replace("\r", "\n")
+    before = re.sub("\r\n|[\r\u2028\u2029]", "\n", code[:at])
     return ErrorLocation(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
 
 
@@ -178,6 +178,22 @@ RUNTIME_ERRORS: list[tuple[str, str, str, str, int, str]] = [
         "nope",
         0,
         "TypeError: o.nope is not a function",
+    ),
+    (  # QuickJS counts neither as a line; JavaScript (and the user's location) counts both
+        "separators-in-comment-and-string",
+        RT2,
+        "// note\u2028var s = 'a\u2029b';\u2028function handler(event) {\n  return event.nope.x;\n}",
+        "event.nope",
+        0,
+        'TypeError: cannot get property "x" of undefined',
+    ),
+    (  # QuickJS restarts its column at a lone CR in a block comment, without counting a line
+        "lone-cr-in-block-comment",
+        RT2,
+        "/* one\rtwo */ var a = 1; function handler(event) {\r  return event.nope.x;\r}",
+        "event.nope",
+        0,
+        'TypeError: cannot get property "x" of undefined',
     ),
     (
         "non-ascii-before",
