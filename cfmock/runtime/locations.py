@@ -247,16 +247,22 @@ def locate(stack: str, source: str, code: str, own_scripts: Sequence[str] = ()) 
         chosen = next((f for f in frames if f.name is not None and _is_users(f, source, own_scripts)), None)
     if chosen is None:
         return None
-    return _user_position(source, code, chosen.line, chosen.byte_column)
+    return _user_position(source, code, chosen.line, chosen.byte_column, runtime=chosen.name is not None)
 
 
-def _user_position(source: str, code: str, line: int, byte_column: int) -> ErrorLocation | None:
+# QuickJS-ng counts some runtime positions on its first line from 0 (calls: ``o.f()`` lands on the ``.``,
+# ``f(x)`` on the character before ``f``), and never places one on these characters, which only precede an
+# operand; syntax errors are counted from 1 there too.
+_BEFORE_AN_OPERAND: Final = frozenset(" \t\v\f\u00a0\ufeff.;,=")
+
+
+def _user_position(source: str, code: str, line: int, byte_column: int, *, runtime: bool) -> ErrorLocation | None:
     offset = _engine_offset(source, line, byte_column)
     if offset is None:
         return None
+    if runtime and line == 1 and source[offset : offset + 1] in _BEFORE_AN_OPERAND and offset + 1 < len(source):
+        offset += 1
     prefix = len(source) - len(code)  # what cfmock put before the code, all on line 1
-    if offset == prefix - 1:
-        offset = prefix  # QuickJS counts some positions on its line 1 from 0: the code's first character
     if offset < prefix:  # in the hoisted imports: point at the import of that module
         return _import_location(source[:prefix], offset, code)
     return location_at(code, offset - prefix)

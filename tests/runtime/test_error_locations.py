@@ -295,6 +295,25 @@ def test_viewer_errors_point_at_the_users_line_and_column(
     )
 
 
+ON_ONE_LINE = [
+    "o.f()", "o . f ()", "o['f']()", "(o.f)()", "o.f(1, 2).g", "u.x", "u.x.y = 1", "nope()", "null.x",
+    "throw new Error('x')", "new Array(-1)", "new o()", "'x'.repeat(-1)", "JSON.parse('{')", "decodeURI('%')",
+    "BigInt(1.5)", "Symbol() + ''", "[1].map(function (x) { return x.y.z; })", "var q = u.k",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("statement", ON_ONE_LINE)
+def test_line_1_is_counted_as_every_other_line(statement: str) -> None:
+    """QuickJS-ng counts some positions on its first line from 0; the user's line 1 (behind cfmock's prefix)
+    must read as the same statement on line 2 does."""
+    head = "function handler(e) { var o = {}; var u; "
+    first = run_viewer_function(f"{head}{statement}; }}", EVENT)
+    second = run_viewer_function(f"function handler(e) {{\n  var o = {{}}; var u; {statement}; }}", EVENT)
+    assert first.error_location is not None and second.error_location is not None, first.error_message
+    assert (first.error_location.line, second.error_location.line) == (1, 2)
+    assert first.error_location.column - len(head) == second.error_location.column - len("  var o = {}; var u; ")
+
+
 def test_the_message_never_carries_the_location() -> None:
     """decisions 24, 25: the message keeps CloudFront's ``Name: message`` form."""
     for _, runtime, code, *_ in SYNTAX_ERRORS + RUNTIME_ERRORS:
