@@ -21,7 +21,9 @@ class MockOptions:
     (the default) is the real time at the start of each run, read through Python's clock, so time-machine and
     freezegun apply (decisions 45). ``strict_injections``: when the activation ends with injected errors no call
     used, raise :class:`cfmock.errors.UnusedInjectionError` instead of warning
-    (:class:`cfmock.errors.UnusedInjectionWarning`).
+    (:class:`cfmock.errors.UnusedInjectionWarning`). ``relaxed_syntax``: accept in 2.0 viewer
+    functions the syntax runtime 2.0's page does not list (``?.``, ``??``, classes, destructuring…), which is
+    rejected by default (decisions 40); for code known to run on AWS.
     """
 
     account_id: str = DEFAULT_ACCOUNT_ID
@@ -31,6 +33,7 @@ class MockOptions:
     edge_location: str = "SEA19-C1"
     now: datetime | float | None = None
     strict_injections: bool = False
+    relaxed_syntax: bool = False
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{12}", self.account_id):

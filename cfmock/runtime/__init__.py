@@ -66,14 +66,16 @@ def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
 
 
-def _prepared(code: str | bytes, runtime: str) -> tuple[PreparedSource | None, str, ErrorLocation | None]:
+def _prepared(
+    code: str | bytes, runtime: str, kind: str, relaxed: bool
+) -> tuple[PreparedSource | None, str, ErrorLocation | None]:
     """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)
     and where in the code it is."""
     source = _decode(code)
     if source is None:
         assert not isinstance(code, str)
         return None, ERROR_PREFIX + _BAD_UTF8, _bad_utf8_location(bytes(code))
-    prepared = prepare(source, runtime)
+    prepared = prepare(source, runtime, kind, relaxed)
     if prepared.syntax_error is not None:
         where = None if prepared.syntax_error_offset is None else location_at(source, prepared.syntax_error_offset)
         return None, ERROR_PREFIX + prepared.syntax_error, where
@@ -124,7 +126,7 @@ def run_viewer_function(
     """Run ``handler(event)`` as CloudFront's TestFunction does; ``now`` fixes its clock (decisions 45)."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
-    prepared, problem, where = _prepared(code, runtime)
+    prepared, problem, where = _prepared(code, runtime, "viewer", limits.relaxed_syntax)
     if prepared is None:
         return FunctionRunResult("", (), problem, 0, error_location=where)
 
@@ -172,7 +174,7 @@ def run_connection_function(
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
-    prepared, problem, where = _prepared(code, runtime)
+    prepared, problem, where = _prepared(code, runtime, "connection", limits.relaxed_syntax)
     if prepared is None:
         return ConnectionRunResult("", (), problem, 0, error_location=where)
 

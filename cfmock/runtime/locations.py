@@ -94,8 +94,8 @@ def _frames(stack: str) -> list[_Frame]:
 @functools.lru_cache(maxsize=64)
 def _declared_names(script: str) -> frozenset[str]:
     """The names QuickJS shows in stack frames for the functions ``script`` defines (a close approximation:
-    ``function f``, ``f = function``/arrow, ``f: function``, methods ``f() {``, ``<anonymous>``), plus the
-    built-in names cfmock's prelude wraps with ``meter(target, "indexOf join …")``."""
+    ``function f``, ``f = function``/arrow, ``f: function``, methods ``f() {`` (as metering.js's wrappers of
+    built-ins are written), ``<anonymous>``), plus the words of ``meter(target, "indexOf join …")`` calls."""
     tokens = _tokens(script)
     names: set[str] = set()
     for i, tok in enumerate(tokens):

@@ -127,6 +127,7 @@ class _Run:
         try:
             self.session.evaluate(_prelude_script())  # cfmock's own code: known to finish
             self.session.setup(config)
+            self.session.evaluate(prepared.metering)  # after the setup, which keeps the originals for itself
             if prepared.module_prelude:
                 self.session.evaluate(prepared.module_prelude)
             self.session.engine("ready")
@@ -279,9 +280,9 @@ class _Run:
         outcome.origins = [o for o in _listed(meta, "origins") if isinstance(o, dict)]
 
 
-def own_scripts(prepared: PreparedSource) -> tuple[str, str]:
+def own_scripts(prepared: PreparedSource) -> tuple[str, ...]:
     """cfmock's scripts that run in the same context as ``prepared``: their stack frames are not the user's."""
-    return _prelude_script(), prepared.module_prelude
+    return _prelude_script(), prepared.metering, prepared.module_prelude
 
 
 def _engine_json(text: str) -> dict[str, Any]:

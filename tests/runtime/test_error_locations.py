@@ -93,6 +93,30 @@ SYNTAX_ERRORS: list[tuple[str, str, str, str, int, str]] = [
         0,
         'SyntaxError: Token "let" not supported in this version',
     ),
+    (  # decisions 40: cfmock's own check of the 2.0 viewer profile knows the token's offset
+        "optional-chaining-2.0",
+        RT2,
+        "function handler(event) {\n  var u = event.request?.uri;\n  return event.request;\n}",
+        "?.",
+        0,
+        'SyntaxError: Token "?." not supported in this version',
+    ),
+    (
+        "nullish-2.0-crlf",
+        RT2,
+        "function handler(event) {\r\n\tvar é = '😀'; var u = é ?? 1;\r\n}",
+        "??",
+        0,
+        'SyntaxError: Token "??" not supported in this version',
+    ),
+    (
+        "for-of-2.0",
+        RT2,
+        "function handler(event) {\n  for (var k of [1]) {}\n}",
+        "of",
+        0,
+        'SyntaxError: Token "of" not supported in this version',
+    ),
     (
         "optional-catch-2.0",
         RT2,
@@ -340,6 +364,11 @@ def test_the_message_never_carries_the_location() -> None:
             "var n = null;\r\nfunction connectionHandler(c) {\r\n\tc.deny(); n.q = 1;\r\n}",
             "n.q",
             'TypeError: cannot set property "q" of null',
+        ),
+        (  # ES2021 syntax, beyond the ES2020 connection functions run (decisions 40)
+            "function connectionHandler(c) {\n  var a = 1;\n  a ||= 2;\n}",
+            "||=",
+            'SyntaxError: Token "||=" not supported in this version',
         ),
     ],
 )
