@@ -108,3 +108,20 @@ def test_cfmock_test_failure_shows_the_line(tmp_path: Path) -> None:
     assert json.loads((cases / "b.expected.json").read_text(encoding="utf-8")) == {
         "error": 'TypeError: cannot get property "value" of undefined'
     }
+
+
+def test_the_pytest_helper_shows_the_line_in_its_failure(tmp_path: Path) -> None:
+    import pytest
+
+    from cfmock.cases import load_cases
+
+    (tmp_path / "f.js").write_bytes(RUNTIME.encode("utf-8"))
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "a.event.json").write_text(json.dumps(EVENT), encoding="utf-8")
+    (tmp_path / "cases" / "a.expected.json").write_text('{"error": null}', encoding="utf-8")
+    [case] = load_cases(tmp_path / "f.js", tmp_path / "cases")
+    with pytest.raises(AssertionError) as failure:
+        case.check(update=False)
+    assert str(failure.value).endswith(
+        f"(the error is at {tmp_path / 'f.js'}:3:9)\n3 | \treturn event.request.headers.nope.value;\n  | \t       ^"
+    )
