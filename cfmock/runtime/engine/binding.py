@@ -32,6 +32,10 @@ class PlainSession:
             self._ctx.eval(source)
         except quickjs.JSException as exc:
             raise _error(exc) from None
+        except (TypeError, UnicodeDecodeError):
+            # The script ran; the binding then failed to convert its completion value (a rope, or a lone
+            # surrogate), which nobody reads.
+            pass
 
     def setup(self, config: str) -> None:
         try:
