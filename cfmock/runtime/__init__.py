@@ -10,18 +10,15 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from .clock import Moment, start_time_ms
 from .connection import connection_output, normalise_connection, truncate_custom_data
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
-from .locations import ErrorLocation, location_at
+from .locations import ErrorLocation, locate, location_at
 from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
 from .results import ConnectionRunResult, FunctionRunResult, KvsBinding, RuntimeLimits
-
-if TYPE_CHECKING:
-    from . import sandbox as sandbox_module
 
 __all__ = [
     "DEFAULT_EDGE_LOCATION",
@@ -91,16 +88,14 @@ def _bad_utf8_location(code: bytes) -> ErrorLocation | None:
     return None
 
 
-def _error_location(
-    code: str | bytes, prepared: PreparedSource, outcome: sandbox_module.Outcome
-) -> ErrorLocation | None:
+def _error_location(code: str | bytes, prepared: PreparedSource, stack: str) -> ErrorLocation | None:
     """Where the run's error is in the user's own code (locations.py), when the engine's stack says."""
-    if not outcome.error_stack:
+    if not stack:
         return None
-    from . import locations, sandbox
+    from . import sandbox
 
     text = code if isinstance(code, str) else bytes(code).decode("utf-8")
-    return locations.locate(outcome.error_stack, prepared.source, text, sandbox.own_scripts(prepared))
+    return locate(stack, prepared.source, text, sandbox.own_scripts(prepared))
 
 
 def _payload(event: bytes | str | Mapping[str, Any]) -> tuple[str, str]:
@@ -156,7 +151,7 @@ def run_viewer_function(
         error_message=ERROR_PREFIX + sandbox.clean_text(error) if error else "",
         compute_utilization=_utilization(outcome.elapsed_s, limits.viewer_budget_ms, outcome.timed_out),
         origin_requests=tuple(outcome.origins),
-        error_location=_error_location(code, prepared, outcome) if error else None,
+        error_location=_error_location(code, prepared, outcome.error_stack) if error else None,
     )
 
 
@@ -197,7 +192,7 @@ def run_connection_function(
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(outcome.error) if outcome.error else "",
         compute_utilization=_utilization(outcome.elapsed_s, limits.connection_budget_ms, outcome.timed_out),
-        error_location=_error_location(code, prepared, outcome) if outcome.error else None,
+        error_location=_error_location(code, prepared, outcome.error_stack) if outcome.error else None,
     )
 
 
