@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cfmock.backend.staged import StageCopy, StagedResource
     from cfmock.cases import FunctionCase, function_cases
     from cfmock.records import RecordedCall, RecordedError
+    from cfmock.results import ErrorLocation
     from cfmock.state import KeyValueStoreHandle, KeyValueStoresView, StagedView
 
 _LAZY = {
@@ -30,12 +31,14 @@ _LAZY = {
     "KeyValueStoreHandle": "cfmock.state",
     "KeyValueStoresView": "cfmock.state",
     "StagedView": "cfmock.state",
+    "ErrorLocation": "cfmock.results",
 }
 
 __all__ = [
     "CfmockError",
     "CloudFrontMock",
     "ConnectionResult",
+    "ErrorLocation",
     "FunctionCase",
     "FunctionResult",
     "KeyValueStoreHandle",

@@ -58,7 +58,8 @@ class FunctionUnderTest:
     now: datetime | None = None
 
     def run(self, event_text: str) -> dict[str, Any]:
-        """The comparable result: ``output`` (parsed, or None), ``logs`` and ``error`` (None when it ran)."""
+        """The comparable result: ``output`` (parsed, or None), ``logs`` and ``error`` (None when it ran); and,
+        not compared, ``where``: the error's line of the code with a caret under its column (or None)."""
         from cfmock.runner import run_connection_function, run_function
         from cfmock.runtime import ERROR_PREFIX
 
@@ -71,7 +72,15 @@ class FunctionUnderTest:
             "output": json.loads(result.output) if result.output else None,
             "logs": list(result.logs),
             "error": error,
+            "where": self._where(result.error_location),
         }
+
+    def _where(self, location: Any) -> str | None:
+        if location is None:
+            return None
+        from cfmock.runtime.locations import excerpt
+
+        return f"(the error is at {self.path}:{location})\n{excerpt(self.code, location)}"
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,8 @@ class FunctionCase:
         )
         if actual["error"] is not None and "error" not in expected:
             lines.append(f"(the function failed: {actual['error']})")
+        if actual.get("where"):
+            lines.append(actual["where"])
         return "\n".join(lines)
 
 

@@ -94,10 +94,19 @@ def run_file(args: argparse.Namespace) -> int:
             print(json.dumps(data, indent=2))
     else:
         print(result.describe())
+        if result.error_location is not None:
+            print(_pointer(args.file, code, result.error_location))
     hint = connection_hint(code, args.connection, result.error_message)
     if hint:
         print(f"cfmock: {hint}", file=sys.stderr)
     return 1 if result.error_message else 0
+
+
+def _pointer(path: Path, code: str, location: Any) -> str:
+    """``  --> FILE:LINE:COLUMN`` and the offending line with a caret under the column."""
+    from cfmock.runtime.locations import excerpt
+
+    return f"  --> {path}:{location}\n{excerpt(code, location, '    ')}"
 
 
 class EventArgumentError(Exception):

@@ -12,6 +12,23 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class ErrorLocation:
+    """A position in the user's own source file, both numbers 1-based.
+
+    ``line`` counts lines as JavaScript does (LF, CRLF, a lone CR, U+2028 and U+2029 each end one).
+    ``column`` counts Unicode code points from the start of that line (a tab, an ``é`` and an emoji count one
+    each; UTF-16 editors count an emoji as two). For a syntax error it is where the parser stopped; for a
+    runtime error, the engine's position of the failing expression in the innermost frame of the user's code
+    (for some expressions QuickJS puts it on the start of the expression rather than the operator)."""
+
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
 class FunctionResult:
     """What TestFunction reports: ``output`` is the FunctionOutput JSON text ("" when the function failed)."""
 
@@ -20,6 +37,9 @@ class FunctionResult:
     error_message: str
     compute_utilization: int
     origin_requests: tuple[dict[str, Any], ...] = field(default=())
+    # Where the error is in the code as given: 1-based line and column (code points); None on success or when
+    # unknown (a thrown non-Error value, a run stopped at the time limit, a handler returning a non-object).
+    error_location: ErrorLocation | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,6 +80,7 @@ class ConnectionResult:
     logs: tuple[str, ...]
     error_message: str
     compute_utilization: int
+    error_location: ErrorLocation | None = None  # as in FunctionResult
 
     @property
     def ok(self) -> bool:

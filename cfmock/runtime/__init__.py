@@ -18,6 +18,7 @@ from .connection import connection_output, normalise_connection, truncate_custom
 from .errors import ERROR_PREFIX, EngineError, InvalidEventError
 from .events import normalise_viewer_event, shape_output
 from .json_limits import dump_json
+from .locations import ErrorLocation, locate, location_at
 from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
 from .results import KvsBinding, RuntimeLimits
 
@@ -27,6 +28,7 @@ __all__ = [
     "VIEWER_RUNTIMES",
     "ConnectionResult",
     "EngineError",
+    "ErrorLocation",
     "FunctionResult",
     "InvalidEventError",
     "KvsBinding",
@@ -63,15 +65,39 @@ def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
 
 
-def _prepared(code: str | bytes, runtime: str, kind: str, relaxed: bool) -> tuple[PreparedSource | None, str]:
-    """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)."""
+def _prepared(
+    code: str | bytes, runtime: str, kind: str, relaxed: bool
+) -> tuple[PreparedSource | None, str, ErrorLocation | None]:
+    """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)
+    and where in the code it is."""
     source = _decode(code)
     if source is None:
-        return None, ERROR_PREFIX + _BAD_UTF8
+        assert not isinstance(code, str)
+        return None, ERROR_PREFIX + _BAD_UTF8, _bad_utf8_location(bytes(code))
     prepared = prepare(source, runtime, kind, relaxed)
     if prepared.syntax_error is not None:
-        return None, ERROR_PREFIX + prepared.syntax_error
-    return prepared, ""
+        where = None if prepared.syntax_error_offset is None else location_at(source, prepared.syntax_error_offset)
+        return None, ERROR_PREFIX + prepared.syntax_error, where
+    return prepared, "", None
+
+
+def _bad_utf8_location(code: bytes) -> ErrorLocation | None:
+    try:
+        code.decode("utf-8")
+    except UnicodeDecodeError as error:
+        valid = code[: error.start].decode("utf-8")
+        return location_at(valid, len(valid))
+    return None
+
+
+def _error_location(code: str | bytes, prepared: PreparedSource, stack: str) -> ErrorLocation | None:
+    """Where the run's error is in the user's own code (locations.py), when the engine's stack says."""
+    if not stack:
+        return None
+    from . import sandbox
+
+    text = code if isinstance(code, str) else bytes(code).decode("utf-8")
+    return locate(stack, prepared.source, text, sandbox.own_scripts(prepared))
 
 
 def _payload(event: bytes | str | Mapping[str, Any]) -> tuple[str, str]:
@@ -97,9 +123,9 @@ def run_viewer_function(
     """Run ``handler(event)`` as CloudFront's TestFunction does; ``now`` fixes its clock (decisions 45)."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
-    prepared, problem = _prepared(code, runtime, "viewer", limits.relaxed_syntax)
+    prepared, problem, where = _prepared(code, runtime, "viewer", limits.relaxed_syntax)
     if prepared is None:
-        return FunctionResult("", (), problem, 0)
+        return FunctionResult("", (), problem, 0, error_location=where)
 
     from . import sandbox  # quickjs is loaded only here
 
@@ -127,6 +153,7 @@ def run_viewer_function(
         error_message=ERROR_PREFIX + sandbox.clean_text(error) if error else "",
         compute_utilization=_utilization(outcome.elapsed_s, limits.viewer_budget_ms, outcome.timed_out),
         origin_requests=tuple(outcome.origins),
+        error_location=_error_location(code, prepared, outcome.error_stack) if error else None,
     )
 
 
@@ -144,9 +171,9 @@ def run_connection_function(
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
-    prepared, problem = _prepared(code, runtime, "connection", limits.relaxed_syntax)
+    prepared, problem, where = _prepared(code, runtime, "connection", limits.relaxed_syntax)
     if prepared is None:
-        return ConnectionResult("", (), problem, 0)
+        return ConnectionResult("", (), problem, 0, error_location=where)
 
     from . import sandbox
 
@@ -167,6 +194,7 @@ def run_connection_function(
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(outcome.error) if outcome.error else "",
         compute_utilization=_utilization(outcome.elapsed_s, limits.connection_budget_ms, outcome.timed_out),
+        error_location=_error_location(code, prepared, outcome.error_stack) if outcome.error else None,
     )
 
 

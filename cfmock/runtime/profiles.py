@@ -330,6 +330,7 @@ class PreparedSource:
     syntax_error: str | None  # "SyntaxError: Token … not supported in this version", checked before running
     module_prelude: str  # JS from cfmock.runtime.modules, evaluated after the engine prelude
     metering: str  # JS from cfmock.runtime.metering: the heavy built-ins the code can reach, metered
+    syntax_error_offset: int | None = None  # where in the user's code syntax_error is (a character offset)
 
 
 def _module_prelude(code: str, runtime: str) -> str:
@@ -357,4 +358,5 @@ def prepare(code: str, runtime: str, kind: str = "viewer", relaxed: bool = False
         syntax_error=violation.message if violation is not None else None,
         module_prelude=_module_prelude(code, runtime),
         metering=metering.for_source(code),
+        syntax_error_offset=violation.start if violation is not None else None,
     )

@@ -72,6 +72,7 @@ class Outcome:
     """What happened in the sandbox, before it is turned into a public result."""
 
     error: str = ""  # CloudFront-worded "Name: message"; "" when the handler returned
+    error_stack: str = ""  # the engine's stack lines of that error, for its location (locations.py)
     value_type: str = "undefined"  # typeof-like type of the viewer handler's value ("object", "array", …)
     value: Any = None  # the viewer handler's value, decoded from JSON
     action: str | None = None  # connection decision
@@ -165,6 +166,7 @@ class _Run:
                 self._arm()
                 return str(self.session.engine("result"))
         except engine.ScriptError as exc:
+            outcome.error_stack = exc.stack
             if exc.message == "InternalError: interrupted":
                 outcome.timed_out = True
             elif exc.stack_overflow:
@@ -286,7 +288,8 @@ class _Run:
                 outcome.timed_out = True
                 outcome.error = TIMEOUT_MESSAGE
             else:
-                outcome.error = self._word(str(data.get("error")), str(data.get("stack") or ""))
+                outcome.error_stack = str(data.get("stack") or "")
+                outcome.error = self._word(str(data.get("error")), outcome.error_stack)
         try:
             self._engine_mode()
             meta = _engine_json(str(self.session.engine("meta")))
@@ -294,6 +297,11 @@ class _Run:
             return  # the logs are lost only if the engine itself cannot run any more
         outcome.logs = [clean_text(line) for line in _listed(meta, "logs") if isinstance(line, str)]
         outcome.origins = [o for o in _listed(meta, "origins") if isinstance(o, dict)]
+
+
+def own_scripts(prepared: PreparedSource) -> tuple[str, ...]:
+    """cfmock's scripts that run in the same context as ``prepared``: their stack frames are not the user's."""
+    return _prelude_script(), prepared.metering, prepared.module_prelude
 
 
 def _engine_json(text: str) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def test_run_function_time_limit_option() -> None:
 def test_function_result_to_dict_and_describe() -> None:
     result = cfmock.run_function(REDIRECT, EVENT)
     data = result.to_dict()
-    assert set(data) == {"output", "logs", "error_message", "compute_utilization", "origin_requests"}
+    assert set(data) == {"output", "logs", "error_message", "compute_utilization", "origin_requests", "error_location"}
     assert data["output"] == result.output
     assert list(data["logs"]) == ["redirecting /old"]
     assert json.loads(json.dumps(data))["compute_utilization"] == result.compute_utilization
@@ -169,6 +169,7 @@ def test_run_connection_function_allow_with_custom_data() -> None:
         "logs": ("ip 203.0.113.42",),
         "error_message": "",
         "compute_utilization": result.compute_utilization,
+        "error_location": None,
     }
     text = result.describe()
     assert "Output: " + result.output in text and "ip 203.0.113.42" in text
