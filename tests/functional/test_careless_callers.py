@@ -26,6 +26,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from model_facts import has_input_member
 
 import cfmock
 
@@ -86,6 +87,9 @@ BASELINES: dict[tuple[str, str], dict[str, Any]] = {
     ("cloudfront-keyvaluestore", "UpdateKeys"): {"KvsARN": "<KVS_ARN>", "IfMatch": "<DATA_ETAG>",
                                                  "Puts": [{"Key": "a", "Value": "1"}], "Deletes": [{"Key": "k"}]},
 }  # fmt: skip
+for (_service, _operation), _params in BASELINES.items():  # Tags came to some operations' models later
+    if "Tags" in _params and not has_input_member(_operation, "Tags", _service):
+        del _params["Tags"]
 WRONG = {"string": 12345, "integer": "not-a-number", "long": "x", "boolean": "maybe", "blob": 12345,
          "timestamp": "yesterday", "structure": "not-a-structure", "list": "not-a-list", "map": ["x"]}  # fmt: skip
 # Malformed UpdateKeys items, beyond what the model-driven variants produce.
