@@ -33,6 +33,9 @@ class PlainSession:
         except quickjs.JSException as exc:
             raise _error(exc) from None
 
+    def compile_ahead(self, source: str) -> None:
+        pass  # the binding can only compile and run at once: every evaluation compiles
+
     def setup(self, config: str) -> None:
         try:
             self._engine = self._ctx.get("__cfmock_setup")(config)
