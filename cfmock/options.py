@@ -14,8 +14,9 @@ class MockOptions:
 
     ``account_id``: the account in every ARN (decisions 14).
     ``viewer_budget_ms`` / ``connection_budget_ms``: the time that counts as 100 % ComputeUtilization
-    (decisions 28). ``time_limit_s``: a run is stopped after this long. ``edge_location``: what
-    ``cf.edgeLocation`` reports in viewer-request functions.
+    (decisions 28), in CloudFront's milliseconds as cfmock estimates them (decisions 46). ``time_limit_s``: a
+    run is stopped after this long. ``edge_location``: what ``cf.edgeLocation`` reports in viewer-request
+    functions.
     """
 
     account_id: str = DEFAULT_ACCOUNT_ID
