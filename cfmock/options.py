@@ -16,7 +16,9 @@ class MockOptions:
     ``viewer_budget_ms`` / ``connection_budget_ms``: the time that counts as 100 % ComputeUtilization
     (decisions 28), in CloudFront's milliseconds as cfmock estimates them (decisions 46). ``time_limit_s``: a
     run is stopped after this long. ``edge_location``: what ``cf.edgeLocation`` reports in viewer-request
-    functions.
+    functions. ``relaxed_syntax``: accept in 2.0 viewer functions the syntax runtime 2.0's page does not list
+    (``?.``, ``??``, classes, destructuring…), which is rejected by default (decisions 40); for code known to
+    run on AWS.
     """
 
     account_id: str = DEFAULT_ACCOUNT_ID
@@ -24,6 +26,7 @@ class MockOptions:
     connection_budget_ms: float = 5.0
     time_limit_s: float = 1.0
     edge_location: str = "SEA19-C1"
+    relaxed_syntax: bool = False
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{12}", self.account_id):

@@ -89,6 +89,7 @@ def limits_for(options: MockOptions) -> Any:
         viewer_budget_ms=options.viewer_budget_ms,
         connection_budget_ms=options.connection_budget_ms,
         hard_limit_s=options.time_limit_s,
+        relaxed_syntax=options.relaxed_syntax,
     )
 
 

@@ -64,12 +64,12 @@ def _utilization(outcome: sandbox.Outcome, budget_ms: float) -> int:
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
 
 
-def _prepared(code: str | bytes, runtime: str) -> tuple[PreparedSource | None, str]:
+def _prepared(code: str | bytes, runtime: str, kind: str, relaxed: bool) -> tuple[PreparedSource | None, str]:
     """The source ready to run, or the error message a run reports instead (bad UTF-8, unsupported syntax)."""
     source = _decode(code)
     if source is None:
         return None, ERROR_PREFIX + _BAD_UTF8
-    prepared = prepare(source, runtime)
+    prepared = prepare(source, runtime, kind, relaxed)
     if prepared.syntax_error is not None:
         return None, ERROR_PREFIX + prepared.syntax_error
     return prepared, ""
@@ -97,7 +97,7 @@ def run_viewer_function(
     """Run ``handler(event)`` as CloudFront's TestFunction does."""
     _check_runtime(runtime)
     payload, event_type = _viewer_payload(event) if isinstance(event, bytes | str) else _payload(event)
-    prepared, problem = _prepared(code, runtime)
+    prepared, problem = _prepared(code, runtime, "viewer", limits.relaxed_syntax)
     if prepared is None:
         return FunctionRunResult("", (), problem, 0)
 
@@ -141,7 +141,7 @@ def run_connection_function(
     if runtime != RUNTIME_2:  # connection functions exist only for 2.0 (decisions 21)
         raise ValueError(f"connection functions run only on {RUNTIME_2}, not {runtime!r}")
     normalised = normalise_connection(connection)
-    prepared, problem = _prepared(code, runtime)
+    prepared, problem = _prepared(code, runtime, "connection", limits.relaxed_syntax)
     if prepared is None:
         return ConnectionRunResult("", (), problem, 0)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, cast
 
+from . import metering
 from .tokenizer import Token, tokenize
 
 RUNTIME_1: Final = "cloudfront-js-1.0"
@@ -92,7 +93,7 @@ def _destructuring_opener(tokens: list[Token], i: int) -> bool:
     """``{``/``[`` that opens a binding or assignment pattern."""
     tok = tokens[i]
     prev = _at(tokens, i - 1)
-    if prev is not None and prev.kind == "name" and prev.text == "var":
+    if prev is not None and prev.kind == "name" and prev.text in ("var", "let", "const"):
         return True
     closer = _at(tokens, tok.match)
     after = _at(tokens, tok.match + 1) if closer is not None else None
@@ -121,8 +122,31 @@ def _spread_allowed(tokens: list[Token], i: int) -> bool:
     return parent.bracket == "expr" and _followed_by_arrow(tokens, parent)
 
 
-def find_v1_violation(tokens: list[Token]) -> Violation | None:
-    """The first construct runtime 1.0 does not support, or None."""
+def _is_default_parameter(tokens: list[Token], i: int) -> bool:
+    parent = _at(tokens, tokens[i].parent)
+    if parent is None:
+        return False
+    return parent.bracket == "params" or (parent.bracket == "expr" and _followed_by_arrow(tokens, parent))
+
+
+def _is_for_of(tokens: list[Token], i: int) -> bool:
+    parent = _at(tokens, tokens[i].parent)
+    keyword = _at(tokens, tokens[i].parent - 1)
+    return parent is not None and parent.bracket == "stmt" and keyword is not None and keyword.text == "for"
+
+
+# Syntax that neither runtime's page lists (decisions 40): reported by its first token.
+_UNLISTED_2_0: Final = frozenset({"?.", "??", "||=", "&&=", "??=", "#"})
+# What connection functions' ES2020 does not have: logical assignment (ES2021) and private names (ES2022).
+_BEYOND_ES2020: Final = frozenset({"||=", "&&=", "??=", "#"})
+
+
+def find_v1_violation(
+    tokens: list[Token], *, words: frozenset[str] = _V1_WORDS, modern: bool = False
+) -> Violation | None:
+    """The first construct runtime 1.0 does not support, or None. With ``modern`` (runtime 2.0's documented
+    syntax), ``const``, ``let``, ``async`` and ``await`` pass. Neither page lists ``?.``, ``??``, logical
+    assignment, private names, ``for…of`` or default parameters (decisions 40), so both report them."""
     found: list[Violation] = []
     for i, tok in enumerate(tokens):
         text = tok.text
@@ -130,9 +154,10 @@ def find_v1_violation(tokens: list[Token]) -> Violation | None:
             if _is_property_name(tokens, i):
                 continue
             if (
-                text in _V1_WORDS
-                or (text == "async" and _is_async_function(tokens, i))
-                or (text == "await" and _is_await_expression(tokens, i))
+                text in words
+                or (not modern and text == "async" and _is_async_function(tokens, i))
+                or (not modern and text == "await" and _is_await_expression(tokens, i))
+                or (text == "of" and _is_for_of(tokens, i))
             ):
                 found.append(Violation(text, tok.start))
             elif text == "catch":
@@ -151,20 +176,35 @@ def find_v1_violation(tokens: list[Token]) -> Violation | None:
             elif text == "...":
                 if not _spread_allowed(tokens, i):
                     found.append(Violation("...", tok.start))
-            elif text in ("{", "[") and _destructuring_opener(tokens, i):
+            elif (
+                (text in ("{", "[") and _destructuring_opener(tokens, i))
+                or text in _UNLISTED_2_0
+                or (text == "=" and _is_default_parameter(tokens, i))
+            ):
                 found.append(Violation(text, tok.start))
         if found:
             break  # tokens come in source order, so the first hit is the earliest
     return found[0] if found else None
 
 
-def find_v2_violation(tokens: list[Token]) -> Violation | None:
-    """2.0 accepts modern syntax; only the optional catch binding is reported as unsupported."""
+def find_v2_violation(tokens: list[Token], *, documented: bool = True) -> Violation | None:
+    """The first construct runtime 2.0's viewer-function page does not list (decisions 40). Without
+    ``documented`` (the relaxed check), only the optional catch binding, reported failing on AWS."""
+    if documented:
+        return find_v1_violation(tokens, words=frozenset({"class"}), modern=True)
+    return find_connection_violation(tokens, beyond=frozenset())
+
+
+def find_connection_violation(tokens: list[Token], *, beyond: frozenset[str] = _BEYOND_ES2020) -> Violation | None:
+    """Connection functions run ES2020 (``?.``, ``??``, BigInt, classes…): the optional catch binding, seen
+    failing on 2.0, and syntax of later editions are reported."""
     for i, tok in enumerate(tokens):
         if tok.kind == "name" and tok.text == "catch" and not _is_property_name(tokens, i):
             nxt = _at(tokens, i + 1)
             if nxt is not None and nxt.text == "{":
                 return Violation("{", nxt.start)
+        elif tok.kind == "punct" and tok.text in beyond:
+            return Violation(tok.text, tok.start)
     return None
 
 
@@ -291,6 +331,7 @@ class PreparedSource:
     source: str  # what QuickJS evaluates: strict mode, imports hoisted to line 1, line numbers kept
     syntax_error: str | None  # "SyntaxError: Token … not supported in this version", checked before running
     module_prelude: str  # JS from cfmock.runtime.modules, evaluated after the engine prelude
+    metering: str  # JS from cfmock.runtime.metering: the heavy built-ins the code can reach, metered
 
 
 def _module_prelude(code: str, runtime: str) -> str:
@@ -307,10 +348,16 @@ def _module_prelude(code: str, runtime: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def prepare(code: str, runtime: str) -> PreparedSource:
+def prepare(code: str, runtime: str, kind: str = "viewer", relaxed: bool = False) -> PreparedSource:
+    """``kind`` is "viewer" or "connection"; ``relaxed`` drops decisions 40's check of 2.0 viewer syntax."""
     code = _LONE_SURROGATE.sub("\ufffd", code)
     tokens = tokenize(code)
-    violation = find_v1_violation(tokens) if runtime == RUNTIME_1 else find_v2_violation(tokens)
+    if runtime == RUNTIME_1:
+        violation = find_v1_violation(tokens)
+    elif kind == "connection":
+        violation = find_connection_violation(tokens, beyond=frozenset() if relaxed else _BEYOND_ES2020)
+    else:
+        violation = find_v2_violation(tokens, documented=not relaxed)
     body, hoisted = (code, "") if runtime == RUNTIME_1 else rewrite_imports(code, tokens)
     # One line, no line break: the user's line numbers stay what they wrote.
     source = f'"use strict"; {hoisted}{body}' if hoisted else f'"use strict";{body}'
@@ -318,4 +365,5 @@ def prepare(code: str, runtime: str) -> PreparedSource:
         source=source,
         syntax_error=violation.message if violation is not None else None,
         module_prelude=_module_prelude(code, runtime),
+        metering=metering.for_source(code),
     )

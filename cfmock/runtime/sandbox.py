@@ -133,6 +133,7 @@ class _Run:
             self.session.evaluate(script)  # cfmock's own code: known to finish
             self.probe_s = _clock() - started
             self.session.setup(config)
+            self.session.evaluate(prepared.metering)  # after the setup, which keeps the originals for itself
             if prepared.module_prelude:
                 self.session.evaluate(prepared.module_prelude)
             self.session.engine("ready")

@@ -177,7 +177,7 @@ KEPT: Final[dict[str, str]] = {
     "unescape": "length name",
 }  # fmt: skip
 
-# The intrinsics the table names that no global reaches directly.
+# The intrinsics the table names that no global reaches directly (for the survey).
 INTRINSICS_JS: Final = (
     "var TA = Object.getPrototypeOf(Int8Array), I = {"
     '"%TypedArray%": TA, "%TypedArray%.prototype": TA.prototype,'
@@ -209,14 +209,24 @@ def removals(survey: dict[str, list[str]]) -> list[tuple[str, str]]:
     return sorted(found, key=lambda item: (not item[1].startswith("@@"), item[0] == "Symbol", item))
 
 
+_INTRINSIC_EXPRESSIONS: Final = {
+    "%TypedArray%": "TA",
+    "%TypedArray%.prototype": "TA.prototype",
+    "%IteratorPrototype%": "IP",
+    "%AsyncFunction%.prototype": "Object.getPrototypeOf(async function () {})",
+    "%GeneratorFunction%.prototype": "Object.getPrototypeOf(function* () {})",
+}
+
+
 def pruning_script(survey: dict[str, list[str]]) -> str:
-    """JavaScript (a function body, run first in every context) deleting everything the table leaves out."""
-    pairs = json.dumps(removals(survey), separators=(",", ":"))
-    return (
-        INTRINSICS_JS
-        + "var S = Symbol;"
-        + pairs
-        + ".forEach(function (r) { var o = at(r[0]), k = r[1];"
-        + ' if (k.slice(0, 2) === "@@") k = S[k.slice(2)];'
-        + " if (o !== undefined && o !== null && k !== undefined) delete o[k]; });"
-    )
+    """JavaScript (a function body, run first in every context, not in strict mode: what cannot be deleted,
+    such as the well-known symbols, stays) deleting everything the table leaves out. Plain ``delete``
+    statements: resolving paths at run time cost a millisecond per run."""
+    lines = ["var TA = Object.getPrototypeOf(Int8Array), IP = Object.getPrototypeOf(Object.getPrototypeOf([].keys()));"]
+    for path, key in removals(survey):
+        target = _INTRINSIC_EXPRESSIONS.get(path) or "globalThis" + "".join(
+            f"[{json.dumps(p)}]" for p in path.split(".")
+        )
+        member = f"[Symbol[{json.dumps(key[2:])}]]" if key.startswith("@@") else f"[{json.dumps(key)}]"
+        lines.append(f"delete {target}{member};")
+    return "\n".join(lines)

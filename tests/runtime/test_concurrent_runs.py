@@ -148,12 +148,15 @@ def test_ctrl_c_stops_a_spinning_run_at_once(spinner: str) -> None:
     # there Ctrl-C is raised when the binding's own limit (at most the 1 s default) has stopped the code.
     limit = 5.0 if engine.fast_path() else 1.0
     timer = threading.Timer(0.1, _thread.interrupt_main)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             run_function(spinner, EVENT, options=MockOptions(time_limit_s=limit))
     finally:
         timer.cancel()
-    assert time.perf_counter() - started < (2.0 if engine.fast_path() else limit + 3.0)
+    if engine.fast_path():
+        assert time.perf_counter() - started < 2.0
+    else:  # CPU time: a loaded machine stretches the wall time of the binding's CPU-time limit
+        assert time.thread_time() - cpu < limit + 0.6
     assert run_function("function handler(e) { return e.request; }", EVENT).ok  # and the engine still works

@@ -52,6 +52,9 @@ RUNAWAYS = {
     "typed-array-indexOf": "var t = new Uint8Array(1 << 21); for (;;) t.indexOf(1)",
     "encodeURIComponent": "var s = 'a'.repeat(1 << 20); for (;;) encodeURIComponent(s)",
     "json-parse": "var s = JSON.stringify('a'.repeat(1 << 19)); for (;;) JSON.parse(s)",
+    # Reached without naming them: a computed member call, and join through a conversion.
+    "computed-name": "var s = 'a'.repeat(1 << 20), k = 'index' + 'Of'; for (;;) s[k]('b')",
+    "implicit-join": "var a = new Array(100000).fill('ab'); for (;;) String(a)",
 }
 
 

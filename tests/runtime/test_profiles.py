@@ -7,7 +7,9 @@ import quickjs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cfmock.runtime import RuntimeLimits, run_viewer_function
 from cfmock.runtime.profiles import (
+    find_connection_violation,
     find_v1_violation,
     find_v2_violation,
     prepare,
@@ -65,7 +67,7 @@ ACCEPTED = [
     "// const x = 1; let y = 2; class A {}\nvar a = 1;",
     "/* async function f() { await g(); } [a, b] = c */ var b = 2;",
     "var r = /const|let|class\\/[...]/g; var q = x.replace(/\\//g, 'let');",
-    "var o = {}; o.let = 1; o.const = o.class; o.import = o.async; o.await = 3; o?.let;",
+    "var o = {}; o.let = 1; o.const = o.class; o.import = o.async; o.await = 3; o.let;",
     "var p = {let: 1, const: 2, class: 3, import: 4, async: 5, await: 6};",
     "var async = 1; async = 2; var await = 3; var b = await + 1;",
     "var x = a * b(c); var y = a[0]; a[b] = c; f({a: 1}, [1, 2]);",
@@ -90,11 +92,57 @@ def test_first_violation_in_source_order_wins() -> None:
     assert v1("var s = 'let';\nclass A {}\nconst x = 1;") == "class"
 
 
-def test_v2_only_rejects_optional_catch_binding() -> None:
-    assert find_v2_violation(tokenize("const a = 1; let b = [...a]; class C {}")) is None
-    violation = find_v2_violation(tokenize("try { f() } catch { g() }"))
-    assert violation is not None
-    assert violation.token == "{"
+@pytest.mark.parametrize(
+    ("src", "token"),
+    [
+        ("var a = o?.b;", "?."),
+        ("var a = o ?? 1;", "??"),
+        ("a ||= 1;", "||="),
+        ("a &&= 1;", "&&="),
+        ("a ??= 1;", "??="),
+        ("class C { #p = 1; }", "class"),
+        ("for (const k of ks) {}", "of"),
+        ("function f(a, b = 2) {}", "="),
+        ("var f = (a = 1) => a;", "="),
+        ("function* g() {}", "*"),
+        ("const { a } = o;", "{"),
+        ("f(...xs);", "..."),
+        ("try { f() } catch { g() }", "{"),
+    ],
+)
+def test_v2_rejects_what_its_page_does_not_list(src: str, token: str) -> None:
+    violation = find_v2_violation(tokenize(src))
+    assert violation is not None and violation.token == token
+    assert find_v2_violation(tokenize(src), documented=False) is None or (token == "{" and "catch" in src)
+
+
+def test_v2_accepts_what_its_page_lists() -> None:
+    src = (
+        "const a = 1; let b = a ** 2; async function h(e) { await e; return `x${b}`; }\n"
+        "var f = (x, ...rest) => rest; var n = 1_000; var o = { of: 1, let: 2 }; o.of = a ? .5 : 1;\n"
+        "for (var k in o) {} var s = 'a?.b ?? c'; // ?. ??\n"
+        "var r = /(?<y>\\d{4})/; var x = a === b ? 1 : 2; for (var i = 0; i < 2; i++) {}"
+    )
+    assert find_v2_violation(tokenize(src)) is None
+
+
+def test_connection_functions_take_es2020() -> None:
+    assert find_connection_violation(tokenize("var a = o?.b ?? 1; class C {} const { x } = o; f(...xs); 10n")) is None
+    for src, token in (("a ||= 1;", "||="), ("class C { #p = 1 }", "#"), ("try {} catch { }", "{")):
+        violation = find_connection_violation(tokenize(src))
+        assert violation is not None and violation.token == token
+
+
+def test_the_relaxed_check_lets_2_0_run_unlisted_syntax() -> None:
+    code = "function handler(event) { return event?.request ?? null; }"
+    event = {"request": {"method": "GET", "uri": "/", "headers": {}}}
+    strict = run_viewer_function(code, event)
+    assert strict.error_message.endswith('SyntaxError: Token "?." not supported in this version')
+    relaxed = run_viewer_function(code, event, limits=RuntimeLimits(relaxed_syntax=True))
+    assert relaxed.error_message == ""
+    # Runtime 1.0's check (decisions 26, 40) is not relaxed.
+    one = run_viewer_function(code, event, runtime="cloudfront-js-1.0", limits=RuntimeLimits(relaxed_syntax=True))
+    assert one.error_message.endswith('SyntaxError: Token "?." not supported in this version')
 
 
 def test_import_rewrite_hoists_to_line_one_and_keeps_lines() -> None:
@@ -162,7 +210,7 @@ _safe_statement = st.one_of(
     _text.map(lambda t: "/* " + t.replace("*/", "* /") + " */"),
     _text.map(lambda t: f"var r = {_regex_literal(t)};"),
     _text.map(lambda t: f"var t = {_template(t)} + `${{1 + 2}}`;"),
-    st.sampled_from(WORDS).map(lambda w: f"o.{w} = o?.{w};"),
+    st.sampled_from(WORDS).map(lambda w: f'o.{w} = o["{w}"].{w};'),
     st.sampled_from(WORDS).map(lambda w: f"var p = {{{w}: 1, b: 2}};"),
     st.just("var f = (a, b) => a + b;"),
     st.just("function g(x, ...rest) { return x / 2 / rest.length; }"),

@@ -39,6 +39,9 @@ RESPONSE_EVENT: dict[str, Any] = {
 }
 
 
+RELAXED = RuntimeLimits(relaxed_syntax=True)
+
+
 def run(code: str, event: dict[str, Any] | None = None, **kwargs: Any) -> FunctionRunResult:
     return run_viewer_function(code, REQUEST_EVENT if event is None else event, **kwargs)
 
@@ -365,7 +368,7 @@ def test_code_ending_in_an_incomplete_statement_is_a_syntax_error() -> None:
     ],
 )
 def test_handler_is_found_however_it_is_declared(code: str) -> None:
-    result = run(code)
+    result = run(code, limits=RELAXED)  # classes are unlisted 2.0 syntax (decisions 40)
     assert result.error_message == ""
     assert json.loads(result.output)["request"]["uri"] == "/index.html"
 
@@ -381,7 +384,7 @@ def test_handler_is_found_however_it_is_declared(code: str) -> None:
     ],
 )  # fmt: skip
 def test_handler_lookup_errors(code: str, message: str) -> None:
-    assert error_of(run(code)) == message
+    assert error_of(run(code, limits=RELAXED)) == message
 
 
 def test_a_handler_read_before_its_declaration_ran_is_a_reference_error() -> None:

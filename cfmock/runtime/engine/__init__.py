@@ -8,6 +8,7 @@ path (:mod:`.binding`). ``CFMOCK_ENGINE_PLAIN=1`` forces the plain path (the tes
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import warnings
@@ -67,6 +68,8 @@ def load_fast_path(path: str) -> CApi | None:
 
     reason: str | None
     try:
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            raise ValueError("32-bit builds NaN-box their values")  # the fast path's JSValue is 64-bit only
         api = capi.CApi(path)
         reason = capi.verify(api)
     except (OSError, AttributeError, ValueError, MemoryError, ScriptError) as error:

@@ -32,6 +32,10 @@ class PlainSession:
             self._ctx.eval(source)
         except quickjs.JSException as exc:
             raise _error(exc) from None
+        except (TypeError, UnicodeDecodeError):
+            # The script ran; the binding then failed to convert its completion value (a rope, or a lone
+            # surrogate), which nobody reads.
+            pass
 
     def compile_ahead(self, source: str) -> None:
         pass  # the binding can only compile and run at once: every evaluation compiles

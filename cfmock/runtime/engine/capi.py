@@ -154,7 +154,7 @@ class CApi:
                     self.free_value(context, value)
         finally:
             self.free_value(context, exception)
-        return ScriptError("InternalError: out of memory" if message is None else message, stack)
+        return ScriptError("InternalError: out of memory" if message is None else message, stack.rstrip("\n"))
 
 
 def _bind(library: ctypes.CDLL, name: str, restype: Any, *argtypes: Any) -> Any:
