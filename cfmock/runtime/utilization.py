@@ -4,14 +4,16 @@ A run's CPU time says how fast this machine is at the moment, not what CloudFron
 function costs a different number of microseconds on a laptop, on a loaded CI runner (other processes evict
 this core's caches), and on either engine path. So each run's time is divided by its *probe*: the CPU time of
 a piece of work every run does just before the user's code (evaluating cfmock's prelude, see
-:mod:`.sandbox`), smoothed over the last few runs. Machine speed and load change both alike.
+:mod:`.sandbox`), smoothed over the last few runs, blended with the probe at calibration
+(:meth:`Calibration.aws_ms` says why). Machine speed and load change both.
 
 The quotient is then turned into CloudFront's milliseconds by a calibration made once per process on first
 use: a fixed reference function run through the same sandbox gives the quotient of a function that stands for
 :data:`REFERENCE_AWS_MS` on AWS, a figure chosen so that the seven aws-samples functions whose AWS figures are
 recorded (decision 46) come out at those figures on geometric mean. So
 
-    utilization = round(100 × REFERENCE_AWS_MS × (elapsed / probe) / reference_quotient / budget_ms)
+    utilization = round(100 × REFERENCE_AWS_MS × (elapsed / √(probe × calibration_probe))
+                        / reference_quotient / budget_ms)
 
 capped at 100. The engine is loaded by the first run, before this is asked for, so importing this module stays
 light.
@@ -20,6 +22,7 @@ light.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import threading
 import time
@@ -63,11 +66,19 @@ REFERENCE_EVENT: Final = {
 @dataclass(frozen=True)
 class Calibration:
     reference: float  # the reference run's time over its probe (median), on this machine and engine path
+    probe_s: float  # the probe's median CPU time while the calibration ran
     cost_s: float  # CPU time the calibration took
 
     def aws_ms(self, elapsed_s: float, probe_s: float) -> float:
-        """The AWS milliseconds a run stands for, from its CPU time and its probe's."""
-        return REFERENCE_AWS_MS * (elapsed_s / max(probe_s, 1e-9)) / self.reference
+        """The AWS milliseconds a run stands for, from its CPU time and its (recent) probe's.
+
+        The run is divided by the geometric mean of the probe now and the probe at calibration, not by the
+        probe now alone: the probe (memory-heavy, and first after whatever the process did before) reacts more
+        than user code does to memory contention and cold caches (measured: 1.45x against 1.2x), and the
+        calibration alone cannot follow the load after it (measured: 2x within one process). Halfway
+        between, both errors are about halved."""
+        speed = math.sqrt(max(probe_s, 1e-9) * self.probe_s)
+        return REFERENCE_AWS_MS * (elapsed_s / speed) / self.reference
 
 
 def utilization(elapsed_s: float, probe_s: float, budget_ms: float, calibration: Calibration) -> int:
@@ -126,6 +137,7 @@ def measure() -> Calibration:
     payload = json.dumps(normalise_viewer_event(REFERENCE_EVENT), separators=(",", ":"))
     limits = RuntimeLimits()
     ratios: list[float] = []
+    probes: list[float] = []
     for i in range(REFERENCE_WARMUPS + REFERENCE_RUNS):
         outcome = sandbox.execute(prepared, "viewer", payload, runtime=RUNTIME_1, event_type="viewer-request",
                                   edge_location="SEA19-C1", kvs=None, limits=limits)  # fmt: skip
@@ -133,5 +145,7 @@ def measure() -> Calibration:
             raise RuntimeError(f"cfmock's reference run failed: {outcome.error or 'timed out'}")
         if i >= REFERENCE_WARMUPS:
             ratios.append(outcome.elapsed_s / max(outcome.probe_s, 1e-9))
+            probes.append(outcome.probe_s)
     reference = max(statistics.median(ratios), 1e-6)  # a clock too coarse to time the run must not divide by 0
-    return Calibration(reference=reference, cost_s=time.thread_time() - started)
+    probe = max(statistics.median(probes), 1e-9)
+    return Calibration(reference=reference, probe_s=probe, cost_s=time.thread_time() - started)

@@ -13,7 +13,7 @@ from cfmock.runtime import run_viewer_function, utilization
 from cfmock.runtime.utilization import REFERENCE_AWS_MS, Calibration
 from tests.recorded_utilization import RECORDED
 
-CALIBRATION = Calibration(reference=0.25, cost_s=0.0)
+CALIBRATION = Calibration(reference=0.25, probe_s=100e-6, cost_s=0.0)
 
 
 # -- the arithmetic -------------------------------------------------------------------------------------------
@@ -28,14 +28,23 @@ def test_a_run_like_the_reference_counts_as_the_reference() -> None:
 def test_the_figure_grows_with_the_run_and_shrinks_with_the_probe() -> None:
     one = CALIBRATION.aws_ms(50e-6, 100e-6)
     assert CALIBRATION.aws_ms(100e-6, 100e-6) == pytest.approx(2 * one)
-    assert CALIBRATION.aws_ms(50e-6, 200e-6) == pytest.approx(one / 2)
+    assert CALIBRATION.aws_ms(50e-6, 400e-6) == pytest.approx(one / 2)  # halfway: the root of the probe's 4x
 
 
 @pytest.mark.parametrize("slowdown", [0.25, 1.0, 3.0, 10.0])
 def test_a_slower_or_busier_machine_gives_the_same_figure(slowdown: float) -> None:
-    """Both the run and its probe take longer on a slow machine: the estimate does not move."""
-    expected = round(100 * REFERENCE_AWS_MS * (40 / 100) / CALIBRATION.reference)
-    assert utilization.utilization(40e-6 * slowdown, 100e-6 * slowdown, 1.0, CALIBRATION) == expected
+    """On a slow machine the calibration, the run and its probe all take longer: the estimate does not move."""
+    calibration = Calibration(reference=0.25, probe_s=100e-6 * slowdown, cost_s=0.0)
+    expected = round(100 * REFERENCE_AWS_MS * (40 / 100) / 0.25)
+    assert utilization.utilization(40e-6 * slowdown, 100e-6 * slowdown, 1.0, calibration) == expected
+
+
+def test_a_change_of_load_after_the_calibration_is_followed_halfway() -> None:
+    """The probe overreacts to memory contention and the calibration alone cannot follow the load: the run is
+    divided by the geometric mean of the two probes."""
+    calm = CALIBRATION.aws_ms(40e-6, 100e-6)
+    assert CALIBRATION.aws_ms(80e-6, 200e-6) == pytest.approx(calm * 2**0.5)  # all 2x slower: +41 %, not +100 %
+    assert CALIBRATION.aws_ms(48e-6, 145e-6) == pytest.approx(calm * 1.2 / 1.45**0.5)  # ~1.0, not 0.83
 
 
 def test_the_budget_divides_and_the_figure_is_capped_at_100() -> None:
