@@ -58,7 +58,7 @@ def _utilization(outcome: sandbox.Outcome, budget_ms: float) -> int:
         return 100
     from . import utilization  # an estimate of AWS's figure, calibrated on first use (decisions 46)
 
-    return utilization.estimate(outcome.elapsed_s, outcome.probe_s, budget_ms)
+    return utilization.estimate(outcome.elapsed_s, budget_ms)
 
 
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"

@@ -79,7 +79,6 @@ class Outcome:
     logs: list[str] = field(default_factory=list)
     origins: list[dict[str, Any]] = field(default_factory=list)
     elapsed_s: float = 0.0
-    probe_s: float = 0.0  # CPU time of the run's fixed setup work, the machine's speed at the time of the run
     timed_out: bool = False
 
 
@@ -123,15 +122,9 @@ class _Run:
     def __init__(self, prepared: PreparedSource, limits: RuntimeLimits, config: str) -> None:
         self.prepared = prepared
         self.limits = limits
-        script = _prelude_script()
         self.session = engine.new_session(limits.max_stack_bytes)
         try:
-            # Evaluating the prelude is the same work in every run of this process, done just before the user's
-            # code on the same core: its time measures how fast the machine is right now (see .utilization).
-            self.session.compile_ahead(script)
-            started = _clock()
-            self.session.evaluate(script)  # cfmock's own code: known to finish
-            self.probe_s = _clock() - started
+            self.session.evaluate(_prelude_script())  # cfmock's own code: known to finish
             self.session.setup(config)
             self.session.evaluate(prepared.metering)  # after the setup, which keeps the originals for itself
             if prepared.module_prelude:
@@ -305,7 +298,7 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
     """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON)."""
     run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits))
     try:
-        outcome = Outcome(probe_s=run.probe_s)
+        outcome = Outcome()
         result = run.user_phase(payload, outcome)
         run.finish(result, outcome)
         run.deliver_interruption()  # one that came while the engine finished up
