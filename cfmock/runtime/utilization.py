@@ -4,8 +4,8 @@ A run's CPU time says how fast this machine is at the moment, not what CloudFron
 function costs a different number of microseconds on a laptop, on a loaded CI runner (other processes evict
 this core's caches), and on either engine path. So each run's time is divided by the time of a reference run:
 a fixed small viewer function run through the same sandbox and timed the same way, in this thread's CPU time.
-It is measured on first use (the median of :data:`REFERENCE_RUNS` runs) and kept current while runs come (one
-more reference run at most every :data:`REFRESH_S`). The reference stands for :data:`REFERENCE_AWS_MS` of
+It is measured on first use (the lower quartile of :data:`REFERENCE_RUNS` runs) and kept current while runs
+come (one more reference run at most every :data:`REFRESH_S`). The reference stands for :data:`REFERENCE_AWS_MS` of
 CloudFront's time, a figure chosen so that the seven aws-samples functions whose AWS figures are recorded
 (decision 46) come out near those figures. So
 
@@ -17,7 +17,6 @@ The engine is loaded by the first run, before this is asked for, so importing th
 from __future__ import annotations
 
 import json
-import statistics
 import threading
 import time
 from collections import deque
@@ -28,10 +27,10 @@ from typing import Final
 # tests/recorded_utilization.py) come out near their AWS figures on geometric mean, between runs through boto3
 # (~15 % higher: botocore leaves the caches cold) and through run_function: each costs 0.9x to 1.2x the
 # reference here, and AWS reported 10 to 20.
-REFERENCE_AWS_MS: Final = 0.115
+REFERENCE_AWS_MS: Final = 0.112
 REFERENCE_WARMUPS: Final = 2  # compile, fill the caches
-REFERENCE_RUNS: Final = 9  # timed; the median is kept, so a preempted or cache-cold run does not skew it
-REFRESH_S: Final = 0.5  # at most this often (wall time) one more reference run replaces the oldest timing
+REFERENCE_RUNS: Final = 9  # timings kept; their lower quartile is used (a preempted or cache-cold run is slow)
+REFRESH_S: Final = 0.1  # at most this often (wall time) one more reference run replaces the oldest timing
 
 # The reference: a handler that reads the event, adds one header and returns the request, like most viewer
 # functions. It does not change, or the calibration above no longer holds.
@@ -59,7 +58,7 @@ REFERENCE_EVENT: Final = {
 
 @dataclass(frozen=True)
 class Calibration:
-    reference_s: float  # median CPU time of the reference run, recently, on this machine and engine path
+    reference_s: float  # the reference run's CPU time lately (lower quartile), on this machine and engine path
     cost_s: float  # CPU time all reference runs of this process took so far
 
     def aws_ms(self, elapsed_s: float) -> float:
@@ -95,8 +94,8 @@ _reference = _Reference()
 
 def calibration() -> Calibration:
     """This process's calibration: measured on first use (11 small runs, a few ms of CPU), then one more
-    reference run at most every :data:`REFRESH_S` while runs keep coming, so that a long-lived process follows
-    the machine's load (a test session may start on an idle machine and go on on a busy one)."""
+    reference run at most every :data:`REFRESH_S` while runs keep coming (under 1 % more CPU), so that a
+    process follows the machine's load and a spell of load at the first run does not stay in its figures."""
     reference = _reference
     with reference.lock:  # one measurement at a time, even when runs come from several threads
         now = time.monotonic()
@@ -107,8 +106,9 @@ def calibration() -> Calibration:
             reference.samples.extend(timings[-REFERENCE_RUNS:])
             reference.refreshed = now
             reference.cost_s += time.thread_time() - started
-        median = statistics.median(reference.samples)
-        return Calibration(reference_s=max(median, 1e-6), cost_s=reference.cost_s)  # 1e-6: a coarse clock
+        # The lower quartile: a spell of load that slows most of the recent samples does not carry it.
+        quartile = sorted(reference.samples)[len(reference.samples) // 4]
+        return Calibration(reference_s=max(quartile, 1e-6), cost_s=reference.cost_s)  # 1e-6: a coarse clock
 
 
 def _reference_run() -> float:
