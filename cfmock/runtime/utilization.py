@@ -94,7 +94,7 @@ _reference = _Reference()
 
 def calibration() -> Calibration:
     """This process's calibration: measured on first use (11 small runs, a few ms of CPU), then one more
-    reference run at most every :data:`REFRESH_S` while runs keep coming (under 1 % more CPU), so that a
+    reference run at most every :data:`REFRESH_S` while runs keep coming (~2 % more CPU at most), so that a
     process follows the machine's load and a spell of load at the first run does not stay in its figures."""
     reference = _reference
     with reference.lock:  # one measurement at a time, even when runs come from several threads
