@@ -15,7 +15,8 @@ class MockOptions:
 
     ``account_id``: the account in every ARN (decisions 14).
     ``viewer_budget_ms`` / ``connection_budget_ms``: the time that counts as 100 % ComputeUtilization
-    (decisions 28). ``time_limit_s``: a run is stopped after this long. ``edge_location``: what
+    (decisions 28), in CloudFront's milliseconds as cfmock estimates them (decisions 46). ``time_limit_s``: a
+    run is stopped after this long. ``edge_location``: what
     ``cf.edgeLocation`` reports in viewer-request functions. ``now``: the time functions see (``Date.now()``,
     ``new Date()``) in every run, as a ``datetime`` (a naive one is read as UTC) or epoch seconds; ``None``
     (the default) is the real time at the start of each run, read through Python's clock, so time-machine and

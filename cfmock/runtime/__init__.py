@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from cfmock.results import ConnectionResult, FunctionResult
 
@@ -21,6 +21,9 @@ from .json_limits import dump_json
 from .locations import ErrorLocation, locate, location_at
 from .profiles import RUNTIME_2, VIEWER_RUNTIMES, PreparedSource, prepare
 from .results import KvsBinding, RuntimeLimits
+
+if TYPE_CHECKING:
+    from . import sandbox
 
 __all__ = [
     "DEFAULT_EDGE_LOCATION",
@@ -56,10 +59,12 @@ def _check_runtime(runtime: str) -> None:
         raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(VIEWER_RUNTIMES)}")
 
 
-def _utilization(elapsed_s: float, budget_ms: float, timed_out: bool) -> int:
-    if timed_out or budget_ms <= 0:
+def _utilization(outcome: sandbox.Outcome, budget_ms: float) -> int:
+    if outcome.timed_out:
         return 100
-    return min(100, round(100 * elapsed_s * 1000 / budget_ms))
+    from . import utilization  # an estimate of AWS's figure, calibrated on first use (decisions 46)
+
+    return utilization.estimate(outcome.elapsed_s, budget_ms)
 
 
 _BAD_UTF8: Final = "SyntaxError: the function code is not valid UTF-8"
@@ -151,7 +156,7 @@ def run_viewer_function(
         output=output,
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(error) if error else "",
-        compute_utilization=_utilization(outcome.elapsed_s, limits.viewer_budget_ms, outcome.timed_out),
+        compute_utilization=_utilization(outcome, limits.viewer_budget_ms),
         origin_requests=tuple(outcome.origins),
         error_location=_error_location(code, prepared, outcome.error_stack) if error else None,
     )
@@ -193,7 +198,7 @@ def run_connection_function(
         output="" if outcome.error else connection_output(outcome.action, custom),
         logs=tuple(_cap_logs(outcome.logs, limits.log_limit_bytes)),
         error_message=ERROR_PREFIX + sandbox.clean_text(outcome.error) if outcome.error else "",
-        compute_utilization=_utilization(outcome.elapsed_s, limits.connection_budget_ms, outcome.timed_out),
+        compute_utilization=_utilization(outcome, limits.connection_budget_ms),
         error_location=_error_location(code, prepared, outcome.error_stack) if outcome.error else None,
     )
 

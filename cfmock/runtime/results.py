@@ -11,7 +11,7 @@ from datetime import datetime
 class RuntimeLimits:
     """Per-run limits (decisions 28–30)."""
 
-    viewer_budget_ms: float = 1.0  # ComputeUtilization 100 for viewer functions
+    viewer_budget_ms: float = 1.0  # ComputeUtilization 100 for viewer functions (estimated AWS ms: utilization.py)
     connection_budget_ms: float = 5.0  # ... and for connection functions
     time_limit_s: float = 1.0  # a run is stopped after this: "InternalError: function execution timed out"
     # Heap the function may use on top of the engine's own baseline (preludes, modules, the KVS data).

@@ -202,6 +202,11 @@ class FastSession:
             raise api.error(context)
         api.free_value(context, result)
 
+    def compile_ahead(self, source: str) -> None:
+        api = self._api
+        api.update_stack_top(self._runtime)
+        api.cached(self._context, source)
+
     def setup(self, config: str) -> None:
         api, context = self._api, self._context
         global_object = api.global_object(context)

@@ -34,6 +34,10 @@ class Session(Protocol):
     def evaluate(self, source: str, *, user: bool = False) -> None:
         """Run a script as a global script named ``<input>``; raises :class:`ScriptError`."""
 
+    def compile_ahead(self, source: str) -> None:
+        """Compile ``source`` now where the engine reuses bytecode, so that evaluating it later (on the run's
+        clock) only loads it; a failure to compile is left for the evaluation to report."""
+
     def setup(self, config: str) -> None:
         """Call the prelude's ``__cfmock_setup(config)`` and keep the engine function it returns."""
 
