@@ -109,7 +109,7 @@ def test_a_typeof_guards_its_statement_and_the_block_of_its_if() -> None:
 def test_the_check_finds_shared_names_that_collide() -> None:
     names = dict(NAMES)
     names["sha1"] = read_names(fragment_source("sha1") + "\nfor (var i = 0; i < 1; i++);")
-    names["md5"] = read_names(fragment_source("md5").replace("let i", "var i"))
+    names["md5"] = read_names(fragment_source("md5") + "\nfor (var i = 0; i < 1; i++);")
     found = declaration_problems(TABLE, names)
     assert "i is a top-level name of both md5 and sha1" in found, found
     assert any("declares a local i, which is also a top-level name of" in p for p in found), found

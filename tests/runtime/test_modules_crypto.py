@@ -273,3 +273,16 @@ def test_computed_encodings_work(runtime: str) -> None:
             for out in ("hex", "base64", "base64url"):
                 expected = encode(hmac.new(b"k", b"hi", algorithm).digest(), out)
                 assert hmac_box.eval(f"g({js(algorithm)}, {js(data)}, {js(encoding)}, {js(out)})") == expected
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_hmac_key_states_are_kept_per_key(v2: Sandbox, algorithm: str) -> None:
+    # createHmac keeps the last key's block states: alternating keys (a long one, one that is a prefix of
+    # another, an empty one) and reusing one must each give that key's HMAC.
+    keys = ["k" * 100, "key", "key\0", "", "key", "k" * 100, "other"]
+    expr = (
+        f"{js(keys)}.map(function (k, i) {{ return crypto.createHmac({js(algorithm)}, k)"
+        ".update('message ' + i).digest('hex'); })"
+    )
+    expected = [hmac.new(k.encode(), f"message {i}".encode(), algorithm).hexdigest() for i, k in enumerate(keys)]
+    assert v2.eval(expr) == expected

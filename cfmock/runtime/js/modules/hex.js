@@ -2,7 +2,7 @@
 var HEX = '0123456789abcdef0123456789ABCDEF';
 
 function hexEncode(b) {
-  for (var s = '', i = 0; i < b.length; i++) s += HEX.charAt(b[i] >> 4) + HEX.charAt(b[i] & 15);
+  for (var s = '', i = 0; i < b.length; i++) s += HEX[b[i] >> 4] + HEX[b[i] & 15]; // indexing: a method call costs more
   return s;
 }
 
