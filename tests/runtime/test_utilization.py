@@ -8,10 +8,10 @@ import sys
 import textwrap
 
 import pytest
+from recorded_utilization import RECORDED
 
 from cfmock.runtime import run_viewer_function, utilization
 from cfmock.runtime.utilization import REFERENCE_AWS_MS, Calibration
-from tests.recorded_utilization import RECORDED
 
 CALIBRATION = Calibration(reference_s=50e-6, cost_s=0.0)
 
