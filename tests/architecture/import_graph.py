@@ -132,3 +132,12 @@ def third_party_imports(module: str, modules: dict[str, Path]) -> set[tuple[str,
             names = [node.module]
         found.update((name.split(".")[0], node.lineno) for name in names if name.split(".")[0] != "cfmock")
     return found
+
+
+def write_package(root: Path, name: str, files: dict[str, str]) -> Path:
+    """A package ``name`` under ``root`` made of ``files`` (relative path -> text), for the checks' own tests."""
+    for relative, text in files.items():
+        path = root / name / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root / name

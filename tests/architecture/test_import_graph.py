@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from import_graph import cycles, import_graph
+from import_graph import cycles, import_graph, write_package
 
 
 def _chain(graph: dict[str, dict[str, int]], group: list[str]) -> str:
@@ -30,17 +30,10 @@ def test_the_graph_covers_every_module_and_sees_lazy_imports() -> None:
     assert "cfmock.service.registry" in graph["cfmock.interception"]
 
 
-def _package(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / "pkg" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root / "pkg"
-
-
 def test_a_lazy_import_inside_a_function_closes_a_cycle(tmp_path: Path) -> None:
-    pkg = _package(
+    pkg = write_package(
         tmp_path,
+        "pkg",
         {
             "__init__.py": "",
             "table.py": "def load():\n    from pkg.sub import handlers\n",
@@ -52,8 +45,9 @@ def test_a_lazy_import_inside_a_function_closes_a_cycle(tmp_path: Path) -> None:
 
 
 def test_import_module_with_a_literal_name_and_type_checking_imports_are_edges(tmp_path: Path) -> None:
-    pkg = _package(
+    pkg = write_package(
         tmp_path,
+        "pkg",
         {
             "__init__.py": "",
             "a.py": "import importlib\ndef f():\n    return importlib.import_module('pkg.b')\n",
@@ -68,6 +62,6 @@ def test_import_module_with_a_literal_name_and_type_checking_imports_are_edges(t
 
 
 def test_a_package_importing_its_own_submodules_is_not_a_cycle(tmp_path: Path) -> None:
-    pkg = _package(tmp_path, {"__init__.py": "from .a import x\n", "a.py": "x = 1\n"})
+    pkg = write_package(tmp_path, "pkg", {"__init__.py": "from .a import x\n", "a.py": "x = 1\n"})
     assert import_graph(pkg) == {"pkg": {"pkg.a": 1}, "pkg.a": {}}
     assert cycles(import_graph(pkg)) == []

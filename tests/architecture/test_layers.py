@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from import_graph import import_graph, module_files, third_party_imports
+from import_graph import import_graph, module_files, third_party_imports, write_package
 
 ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 BOTOCORE = {"botocore", "boto3", "urllib3", "s3transfer"}
@@ -90,14 +90,6 @@ def test_every_import_follows_the_layer_table() -> None:
     assert not found, "imports the layer table of docs/architecture.md does not allow:\n" + "\n".join(found)
 
 
-def _package(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / "cfmock" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root / "cfmock"
-
-
 TABLE = """
 ## Layers
 
@@ -112,8 +104,9 @@ TABLE = """
 
 
 def test_a_lazy_import_against_the_table_is_reported(tmp_path: Path) -> None:
-    root = _package(
+    root = write_package(
         tmp_path,
+        "cfmock",
         {
             "__init__.py": "",
             "backend.py": "def f():\n    from cfmock.service import handlers\n    import botocore\n",
@@ -132,6 +125,6 @@ def test_a_lazy_import_against_the_table_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_module_outside_every_layer_is_reported(tmp_path: Path) -> None:
-    root = _package(tmp_path, {"__init__.py": "", "stray.py": ""})
+    root = write_package(tmp_path, "cfmock", {"__init__.py": "", "stray.py": ""})
     with pytest.raises(AssertionError, match=r"cfmock\.stray must belong to exactly one layer"):
         violations(layers(TABLE), root)
