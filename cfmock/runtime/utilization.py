@@ -5,9 +5,10 @@ function costs a different number of microseconds on a laptop, on a loaded CI ru
 this core's caches), and on either engine path. So each run's time is divided by the time of a reference run:
 a fixed small viewer function run through the same sandbox and timed the same way, in this thread's CPU time.
 It is measured on first use (the lower quartile of :data:`REFERENCE_RUNS` runs) and kept current while runs
-come (one more reference run at most every :data:`REFRESH_S`). The reference stands for :data:`REFERENCE_AWS_MS` of
-CloudFront's time, a figure chosen so that the seven aws-samples functions whose AWS figures are recorded
-(decision 46) come out near those figures. So
+come (one more reference run at most every :data:`REFRESH_S`); after a pause of :data:`STALE_S` it is measured
+afresh, since timings from before the pause say how the machine was then. The reference stands for
+:data:`REFERENCE_AWS_MS` of CloudFront's time, a figure chosen so that the seven aws-samples functions whose
+AWS figures are recorded (decision 46) come out near those figures. So
 
     utilization = round(100 × REFERENCE_AWS_MS × (elapsed / reference) / budget_ms), capped at 100.
 
@@ -25,12 +26,16 @@ from typing import Final
 
 # What the reference run counts for on AWS, in ms. Calibrated so that the seven recorded functions (see
 # tests/recorded_utilization.py) come out near their AWS figures on geometric mean, between runs through boto3
-# (~15 % higher: botocore leaves the caches cold) and through run_function: each costs 0.9x to 1.2x the
+# (~10 % higher: botocore leaves the caches cold) and through run_function: each costs 0.9x to 1.2x the
 # reference here, and AWS reported 10 to 20.
-REFERENCE_AWS_MS: Final = 0.112
+REFERENCE_AWS_MS: Final = 0.128
 REFERENCE_WARMUPS: Final = 2  # compile, fill the caches
 REFERENCE_RUNS: Final = 9  # timings kept; their lower quartile is used (a preempted or cache-cold run is slow)
 REFRESH_S: Final = 0.1  # at most this often (wall time) one more reference run replaces the oldest timing
+# Timings this much older (wall time) than a run are not kept: in a long test session the runs of one test can
+# come minutes after the last ones, when the machine was busier or idler; a burst of runs takes well under
+# REFRESH_S, so without this it would be measured against those old timings alone.
+STALE_S: Final = 1.0
 
 # The reference: a handler that reads the event, adds one header and returns the request, like most viewer
 # functions. It does not change, or the calibration above no longer holds.
@@ -93,12 +98,15 @@ _reference = _Reference()
 
 
 def calibration() -> Calibration:
-    """This process's calibration: measured on first use (11 small runs, a few ms of CPU), then one more
-    reference run at most every :data:`REFRESH_S` while runs keep coming (~2 % more CPU at most), so that a
-    process follows the machine's load and a spell of load at the first run does not stay in its figures."""
+    """This process's calibration: measured on first use and after a pause of :data:`STALE_S` (11 small runs,
+    a few ms of CPU), then one more reference run at most every :data:`REFRESH_S` while runs keep coming
+    (~2 % more CPU at most), so that a process follows the machine's load and a spell of load at the first run
+    does not stay in its figures."""
     reference = _reference
     with reference.lock:  # one measurement at a time, even when runs come from several threads
         now = time.monotonic()
+        if now - reference.refreshed >= STALE_S:
+            reference.samples.clear()  # measured afresh, warm-ups included: the caches have gone cold since
         if not reference.samples or now - reference.refreshed >= REFRESH_S:
             started = time.thread_time()
             runs = 1 if reference.samples else REFERENCE_WARMUPS + REFERENCE_RUNS

@@ -88,6 +88,33 @@ def test_a_spell_of_load_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert utilization.estimate(240e-6, 1.0) == calm
 
 
+def test_after_a_pause_the_reference_is_measured_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timings from before a pause say how the machine was then: the next run is measured against new ones
+    only, warm-ups included, while runs closer together than STALE_S keep the window."""
+    reference = utilization._Reference()
+    monkeypatch.setattr(utilization, "_reference", reference)
+    now = [1000.0]
+    monkeypatch.setattr(utilization.time, "monotonic", lambda: now[0])
+    timing = [60e-6]
+    runs = [0]
+
+    def reference_run() -> float:
+        runs[0] += 1
+        return timing[0]
+
+    monkeypatch.setattr(utilization, "_reference_run", reference_run)
+    utilization.calibration()
+    assert runs[0] == utilization.REFERENCE_WARMUPS + utilization.REFERENCE_RUNS
+    timing[0] = 150e-6  # the machine is slower after the pause
+    now[0] += utilization.STALE_S * 0.9
+    assert utilization.calibration().reference_s == 60e-6  # one refresh: the quartile still holds the window
+    assert runs[0] == utilization.REFERENCE_WARMUPS + utilization.REFERENCE_RUNS + 1
+    now[0] += utilization.STALE_S
+    assert utilization.calibration().reference_s == 150e-6  # all new, none from before the pause
+    assert runs[0] == 2 * (utilization.REFERENCE_WARMUPS + utilization.REFERENCE_RUNS) + 1
+    assert list(reference.samples) == [150e-6] * utilization.REFERENCE_RUNS
+
+
 def test_importing_cfmock_does_not_calibrate_and_the_first_run_does() -> None:
     script = textwrap.dedent(
         """
