@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .errors import InvalidEventError
-from .json_limits import MAX_NESTING, dump_json, load_event_json, recursion_room
+from .json_limits import MAX_NESTING, dump_json, in_room, load_event_json
 
 MAX_EVENT_BYTES: Final = 40_960
 EVENT_TYPES: Final = ("viewer-request", "viewer-response")
@@ -145,8 +145,7 @@ def normalise_viewer_event(payload: bytes | str | Mapping[str, Any]) -> dict[str
     becomes ``{"encoding": "text", "data": …}``. Raises :class:`InvalidEventError`.
     """
     event = load_json_object(payload, "event")
-    with recursion_room():  # multiValue entries are walked recursively, up to MAX_NESTING levels
-        return _normalise(event)
+    return in_room(_normalise, event)  # multiValue entries are walked recursively, up to MAX_NESTING levels
 
 
 def _normalise(event: dict[str, Any]) -> dict[str, Any]:
@@ -239,8 +238,7 @@ def is_response(value: dict[str, Any]) -> bool:
 
 def shape_output(value: dict[str, Any]) -> str:
     """The compact ``FunctionOutput`` JSON for the handler's returned object."""
-    with recursion_room():  # the value came through load_returned_json: at most MAX_NESTING levels deep
-        return _shape_output(value)
+    return in_room(_shape_output, value)  # the value came through load_returned_json: <= MAX_NESTING levels
 
 
 def _shape_output(value: dict[str, Any]) -> str:
