@@ -15,9 +15,8 @@ EVENT_TYPES: Final = ("viewer-request", "viewer-response")
 _MAPS: Final = ("headers", "querystring", "cookies")
 
 
-def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dict[str, Any]:
-    """Parse the payload (or copy a mapping) into a fresh dict, enforcing decisions 23 and cfmock's JSON limits
-    (:mod:`cfmock.runtime.json_limits`)."""
+def json_bytes(payload: bytes | str | Mapping[str, Any], what: str) -> bytes:
+    """The payload as the UTF-8 JSON text :func:`load_json_object` parses: a mapping is printed (decisions 23)."""
     if isinstance(payload, Mapping):
         try:
             text = dump_json(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -25,13 +24,18 @@ def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dic
             raise InvalidEventError(f"the {what} is nested more than {MAX_NESTING} levels deep") from None
         except (TypeError, ValueError) as exc:
             raise InvalidEventError(f"the {what} is not JSON-serialisable: {exc}") from None
-        raw = text.encode("utf-8", "surrogatepass")
-    elif isinstance(payload, bytes | bytearray | memoryview):
-        raw = bytes(payload)
-    elif isinstance(payload, str):
-        raw = payload.encode("utf-8", "surrogatepass")
-    else:
-        raise InvalidEventError(f"the {what} must be JSON text or a mapping, not {type(payload).__name__}")
+        return text.encode("utf-8", "surrogatepass")
+    if isinstance(payload, bytes | bytearray | memoryview):
+        return bytes(payload)
+    if isinstance(payload, str):
+        return payload.encode("utf-8", "surrogatepass")
+    raise InvalidEventError(f"the {what} must be JSON text or a mapping, not {type(payload).__name__}")
+
+
+def load_json_object(payload: bytes | str | Mapping[str, Any], what: str) -> dict[str, Any]:
+    """Parse the payload (or copy a mapping, through its JSON text) into a fresh dict, enforcing decisions 23
+    and cfmock's JSON limits (:mod:`cfmock.runtime.json_limits`)."""
+    raw = json_bytes(payload, what)
     if len(raw) > MAX_EVENT_BYTES:
         raise InvalidEventError(f"the {what} is {len(raw)} bytes; at most {MAX_EVENT_BYTES} are allowed")
     try:
