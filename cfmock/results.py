@@ -48,10 +48,9 @@ class FunctionResult:
     @property
     def output_object(self) -> dict[str, Any] | None:
         """``output`` parsed: ``{"request": …}`` or ``{"response": …}`` (None when the function failed)."""
-        from cfmock.runtime.nesting import recursion_room  # output nests up to MAX_NESTING + 1 levels
+        from cfmock.runtime.nesting import in_room  # output nests up to MAX_NESTING + 1 levels
 
-        with recursion_room():
-            return json.loads(self.output) if self.output else None
+        return in_room(json.loads, self.output) if self.output else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,6 +5,7 @@ The same engine TestFunction and TestConnectionFunction use, for plain unit test
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
 # meta() reports: fixed, so runs are reproducible.
 DEFAULT_KVS_ID = "00000000-0000-4000-8000-000000000000"
 DEFAULT_KVS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+_DEFAULTS = MockOptions()  # frozen: one instance serves every run given no options
 
 
+# Options are frozen and the limits a pure function of them; a suite's runs share a handful of option sets.
+@functools.lru_cache(maxsize=32)
 def limits_for(options: MockOptions) -> Any:
     from cfmock.runtime import RuntimeLimits
 
@@ -67,7 +71,7 @@ def run_function(
     ``options.now``, else the real time at the start of the run (decisions 45)."""
     from cfmock.runtime import run_viewer_function
 
-    settings = options or MockOptions()
+    settings = options or _DEFAULTS
     return run_viewer_function(
         code,
         event,
@@ -91,7 +95,7 @@ def run_connection_function(
     """Run a connection function's ``connectionHandler(connection)``; ``now`` as for :func:`run_function`."""
     from cfmock.runtime import run_connection_function as run
 
-    settings = options or MockOptions()
+    settings = options or _DEFAULTS
     return run(
         code,
         connection,

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 MAX_NESTING: Final = 1_000
 # Frames per nesting level: json's C code takes one; cfmock's own recursive walks (multiValue entries) up to two.
@@ -37,3 +40,16 @@ def recursion_room() -> Iterator[None]:
         finally:
             if needed > previous:
                 sys.setrecursionlimit(previous)
+
+
+def in_room(work: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``work(*args, **kwargs)`` with the recursion room of :func:`recursion_room`, taken only when needed.
+
+    Making room walks the whole call stack and takes a lock, which costs more than parsing or printing a small
+    value. So ``work`` (which must be pure: it is called twice when the first try runs out of recursion) runs
+    first as it is, and again with room only when it overflowed. The outcome is what the room alone gives."""
+    try:
+        return work(*args, **kwargs)
+    except RecursionError:
+        with recursion_room():
+            return work(*args, **kwargs)

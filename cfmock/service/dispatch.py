@@ -79,8 +79,10 @@ def dispatch(state: MockState, handler: Handler, operation: Any, request: Mappin
             # Cloned under the lock: the result may share dicts with the live state.
             recorded = None if isinstance(result, Deferred) or not state.recording else clone(result)
         if isinstance(result, Deferred):
-            result = result.finish()  # built from copies taken under the lock
-            recorded = clone(result) if state.recording else None
+            # Built from copies taken under the lock and held by nothing else (rendering only reads it), so the
+            # record can be the result itself: a second copy would only cost time.
+            result = result.finish()
+            recorded = result if state.recording else None
         response = render_result(operation, result)
         state.record(service, operation.name, params, recorded, None)
         return response

@@ -168,12 +168,12 @@ def _check_required(shape: Any, value: Any, path: str, code: str) -> None:
 def _find_missing(shape: Any, value: Any, path: str, out: list[str]) -> None:
     if shape.type_name == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():
-            where = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+            # The path is spelled only where it is used: a missing member, or one that can hold more members.
             if value.get(name) is None:
                 if name in shape.required_members and member.serialization.get("location") != "header":
-                    out.append(where)
-            else:
-                _find_missing(member, value[name], where, out)
+                    out.append(f"{path}.{_lower_first(name)}" if path else _lower_first(name))
+            elif member.type_name in ("structure", "list"):
+                _find_missing(member, value[name], f"{path}.{_lower_first(name)}" if path else _lower_first(name), out)
     elif shape.type_name == "list" and isinstance(value, list):
         for index, item in enumerate(value):
             _find_missing(shape.member, item, f"{path}.{index + 1}.member", out)

@@ -79,6 +79,26 @@ def test_records_are_copies_that_later_calls_do_not_change(mock: CloudFrontMock)
     assert len(snapshot) == 2 and len(mock.calls) == 3  # calls is a snapshot
 
 
+def test_a_test_function_record_is_its_answer_and_shares_nothing_with_the_state(mock: CloudFrontMock) -> None:
+    cf = boto3.client("cloudfront")
+    etag = cf.create_function(Name="f", FunctionConfig=CONFIG, FunctionCode=CODE)["ETag"]
+    event = b'{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"1.2.3.4"},"request":{}}'
+    answer = cf.test_function(Name="f", IfMatch=etag, EventObject=event)["TestResult"]
+    recorded = mock.calls[-1].response
+    assert recorded is not None
+    result = recorded["TestResult"]
+    assert result["FunctionOutput"] == answer["FunctionOutput"]
+    assert result["FunctionSummary"]["FunctionConfig"] == answer["FunctionSummary"]["FunctionConfig"]
+    result["FunctionSummary"]["FunctionConfig"]["Comment"] = "changed in the record"
+    result["FunctionSummary"]["FunctionMetadata"]["Stage"] = "changed in the record"
+    described = cf.describe_function(Name="f")["FunctionSummary"]
+    assert described["FunctionConfig"]["Comment"] == ""
+    assert described["FunctionMetadata"]["Stage"] == "DEVELOPMENT"
+    again = cf.test_function(Name="f", IfMatch=etag, EventObject=event)["TestResult"]
+    assert again["FunctionSummary"]["FunctionConfig"]["Comment"] == ""
+    assert mock.calls[-1].response is not recorded
+
+
 def test_injected_errors_are_recorded_as_injected(mock: CloudFrontMock) -> None:
     cf = boto3.client("cloudfront")
     mock.inject_error("ListFunctions", "InvalidArgument", "injected!")

@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cfmock.runtime import InvalidEventError, run_connection_function, run_viewer_function
-from cfmock.runtime.events import normalise_viewer_event, shape_output
+from cfmock.runtime.events import _shape_request, _shape_response, normalise_viewer_event, shape_output
 from cfmock.runtime.json_limits import MAX_NESTING
 
 MINIMAL = {
@@ -154,3 +156,32 @@ def test_a_response_without_headers_gets_empty_headers(headers: Any) -> None:
     assert shape_output(response) == (
         '{"response":{"headers":{},"statusDescription":"Found","cookies":{},"statusCode":302}}'
     )
+
+
+_RETURNED = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+_MAPS = st.dictionaries(
+    st.text(max_size=4), st.fixed_dictionaries({}, optional={"value": _RETURNED, "multiValue": _RETURNED}), max_size=3
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])  # generation only, on a loaded machine
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={"headers": _MAPS | _RETURNED, "method": _RETURNED, "uri": st.text(), "cookies": _MAPS},
+    ),
+    st.one_of(st.none(), st.integers(100, 599), st.text(max_size=3)),
+)
+def test_the_output_text_is_json_dumps_of_the_shaped_value(returned: dict[str, Any], status: Any) -> None:
+    # The output is printed by one shared encoder; it must print exactly what json.dumps with the same options
+    # did (lone surrogates, non-ASCII, big integers and floats included).
+    if status is not None:
+        returned["statusCode"] = status
+    shaped = json.loads(shape_output(returned))
+    wrapped = {"response": _shape_response(returned)} if status is not None else {"request": _shape_request(returned)}
+    assert shape_output(returned) == json.dumps(wrapped, separators=(",", ":"), ensure_ascii=False)
+    assert shaped == json.loads(json.dumps(wrapped))

@@ -17,6 +17,8 @@ from cfmock.runtime.json_limits import (
     MAX_INTEGER_DIGITS,
     MAX_NESTING,
     NestedTooDeeplyError,
+    deeper_than,
+    in_room,
     load_event_json,
     load_returned_json,
     nesting_depth,
@@ -110,3 +112,69 @@ def test_a_process_with_a_lower_python_integer_limit_still_gets_an_invalid_event
             load_event_json(f'{{"n": {"7" * 641}}}', "event")
     finally:
         sys.set_int_max_str_digits(previous)
+
+
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(alphabet='[]{}"\\ab'),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(alphabet='[]{}"ab'), inner),
+    ),
+    st.integers(min_value=0, max_value=12),
+)
+def test_deeper_than_is_nesting_depth_past_a_limit(value: Any, limit: int) -> None:
+    # Brackets inside strings count towards the shortcut's bound but never towards the depth.
+    text = json.dumps(value)
+    assert deeper_than(text, limit) == (nesting_depth(text) > limit)
+
+
+def test_deeper_than_at_the_limit_itself() -> None:
+    at_limit = "[" * MAX_NESTING + "]" * MAX_NESTING
+    assert not deeper_than(at_limit, MAX_NESTING)
+    assert deeper_than("[" + at_limit + "]", MAX_NESTING)
+    assert not deeper_than(json.dumps(["[" * (MAX_NESTING + 5)]), MAX_NESTING)  # all in a string
+
+
+def test_in_room_makes_room_only_when_the_work_overflows() -> None:
+    limits: list[int] = []
+
+    def deep(levels: int) -> int:
+        limits.append(sys.getrecursionlimit())
+        return deep(levels - 1) + 1 if levels else 0
+
+    before = sys.getrecursionlimit()
+    assert in_room(deep, 3) == 3
+    assert set(limits) == {before}  # small work: no room was made
+    limits.clear()
+    levels = before + MAX_NESTING // 2  # overflows as it is, fits in the room
+    assert in_room(deep, levels) == levels
+    assert max(limits) > before
+    assert sys.getrecursionlimit() == before
+
+
+def test_in_room_gives_what_the_room_gives_from_a_deep_call_stack() -> None:
+    text = "[" * MAX_NESTING + "]" * MAX_NESTING
+
+    def deep(levels: int) -> Any:
+        return deep(levels - 1) if levels else in_room(json.loads, text)
+
+    def reach(levels: int) -> int:
+        try:
+            return reach(levels + 1)
+        except RecursionError:
+            return levels
+
+    parsed = deep(reach(0) - 20)  # about 20 levels spare: too few to parse without room
+    with recursion_room():  # comparing 1,000 levels recurses too
+        assert parsed == json.loads(text)
+
+
+def test_in_room_passes_other_errors_through_unretried() -> None:
+    calls: list[int] = []
+
+    def failing() -> None:
+        calls.append(1)
+        raise ValueError("not recursion")
+
+    with pytest.raises(ValueError, match="not recursion"):
+        in_room(failing)
+    assert calls == [1]

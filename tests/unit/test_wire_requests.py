@@ -7,6 +7,7 @@ receives them, so these tests pin what botocore really sends as well as how cfmo
 from __future__ import annotations
 
 import base64
+import functools
 from typing import Any
 
 import boto3
@@ -251,3 +252,57 @@ def test_any_comment_and_code_round_trip(client: Any, comment: str, code: bytes)
     )
     assert params["FunctionConfig"]["Comment"] == comment
     assert params["FunctionCode"] == code
+
+
+def _missing_everywhere(shape: Any, value: Any, path: str, out: list[str]) -> None:
+    """The reference: every member's path spelled and every present member visited, as cfmock first did."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            where = f"{path}.{name[:1].lower()}{name[1:]}" if path else name[:1].lower() + name[1:]
+            if value.get(name) is None:
+                if name in shape.required_members and member.serialization.get("location") != "header":
+                    out.append(where)
+            else:
+                _missing_everywhere(member, value[name], where, out)
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            _missing_everywhere(shape.member, item, f"{path}.{index + 1}.member", out)
+
+
+def _partial(draw: Any, shape: Any, depth: int = 0) -> Any:
+    """A value of ``shape`` with members left out at random (and now and then a value of the wrong kind)."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from([None, "text", 7, [], {}]))
+    if shape.type_name == "structure" and depth < 6:
+        return {
+            name: _partial(draw, member, depth + 1) for name, member in shape.members.items() if draw(st.booleans())
+        }
+    if shape.type_name == "list" and depth < 6:
+        return [_partial(draw, shape.member, depth + 1) for _ in range(draw(st.integers(0, 2)))]
+    return "x"
+
+
+@functools.cache
+def _input_shapes() -> list[Any]:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    shapes = []
+    for service in ("cloudfront", "cloudfront-keyvaluestore"):
+        model = session.get_service_model(service)
+        shapes += [model.operation_model(name).input_shape for name in model.operation_names]
+    return [shape for shape in shapes if shape is not None]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_required_members_are_found_as_by_visiting_every_member(data: Any) -> None:
+    from cfmock.wire.requests import _find_missing
+
+    shape = data.draw(st.sampled_from(_input_shapes()))
+    value = data.draw(st.composite(lambda draw: _partial(draw, shape))())
+    found: list[str] = []
+    expected: list[str] = []
+    _find_missing(shape, value, "", found)
+    _missing_everywhere(shape, value, "", expected)
+    assert found == expected
