@@ -203,10 +203,19 @@
       }
     }
     if (state[0] !== "returned") {
-      return '{"status":' + q(state[0]) + ',"error":' + q(state[2]) + ',"stack":' + q(state[3]) + "}";
+      return '{"status":' + q(state[0]) + ',"error":' + q(state[2]) + ',"stack":' + q(state[3]) + ',"quiet":' +
+        quiet() + "}";
     }
-    return '{"status":"returned","type":' + q(type) + ',"action":' + q(decision[0]) +
-      ',"customData":' + q(decision[1]) + ',"value":' + (typeof json === "string" ? json : "null") + "}";
+    return '{"status":"returned","type":' + q(type) + ',"action":' + q(decision[0]) + ',"customData":' +
+      q(decision[1]) + ',"quiet":' + quiet() + ',"value":' + (typeof json === "string" ? json : "null") + "}";
+  }
+  // Nothing logged and no origin recorded: meta() has nothing to tell, and Python skips that call. Read
+  // without running user code: host is this closure's own object and an array's length is no accessor.
+  var ownRecords = host.originRecords;
+  function quiet() {
+    var d = ownDesc(host, "originRecords");
+    return logCount === 0 && d !== undefined && apply(hasOwn, d, ["value"]) && d.value === ownRecords &&
+      ownRecords.length === 0;
   }
   function meta() {
     var origins = "", records = host.originRecords, i, one; // records hold the user's values: each may fail
@@ -258,7 +267,9 @@
       decorate = typeof G.__cfmock_decorateEvent === "function" ? G.__cfmock_decorateEvent : null;
       return delete G.__cfmock_decorateEvent;
     }
-    if (op === "invoke") return void invoke(a);
+    // What was asked so far (by the code's top level or the handler): Python asks only if anything was, or
+    // once promise jobs ran, as only they can ask from then on.
+    if (op === "invoke") return invoke(a), asked !== ""; // prettier-ignore
     // Sliced: QuickJS-ng builds long concatenations as ropes, which its Python binding cannot convert.
     if (op === "result") return apply(slice, result(), [0]);
     if (op === "meta") return apply(slice, meta(), [0]);
