@@ -34,6 +34,8 @@ from .results import KvsBinding, RuntimeLimits
 Kind = Literal["viewer", "connection"]
 
 PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_text(encoding="utf-8")
+# The "not a function" callee guesser, compiled by the engine on the first call that needs it.
+_GUESS: Final = resources.files(__package__).joinpath("js/guess.js").read_text(encoding="utf-8")
 _SETUP: Final = 'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {} }});'
 
 
@@ -265,7 +267,7 @@ class _Run:
                 continue
             try:
                 self._engine_mode()
-                verdict = self.session.engine("is-function", json.dumps(path))
+                verdict = self.session.engine("is-function", json.dumps(path), _GUESS)
             except engine.ScriptError:
                 verdict = None
             verdicts.append(verdict if isinstance(verdict, bool) else None)
