@@ -29,6 +29,10 @@ METERED: Final = {
 }
 # Array methods that run as JavaScript loops over huge (sparse) arrays: `slow` in metering.js.
 _SLOW: Final = frozenset({"join", "indexOf", "lastIndexOf", "includes", "reverse", "sort", "copyWithin"})
+# The slow versions that call fromIndex (a helper block of its own).
+_FROM_INDEX_USERS: Final = frozenset({"indexOf", "includes", "copyWithin"})
+_BLOCK_MARK: Final = "  // @"
+_END_MARK: Final = "  // @end\n"
 _PARAMS: Final = "abcdefgh"
 _ALWAYS: Final = frozenset({"join", "exec"})
 _INDIRECT: Final = re.compile(r"\]\s*\(|\.\s*(?:call|apply|bind)\b|\bReflect\b|\bFunction\b")
@@ -57,5 +61,19 @@ def metering_script(names: frozenset[str]) -> str:
                 f"var {real} = {target}.{name}; {target}.{name} = "
                 f"({{ {name}({params}) {{ return m({real}, this, arguments{slow}); }} }}).{name};"
             )
+    wanted = {name for name in _SLOW if name in names}  # the Array methods metered: all of _SLOW are
+    if wanted & _FROM_INDEX_USERS:
+        wanted.add("fromIndex")
+    head, blocks, tail = _template()
+    kept = "".join(code for name, code in blocks if name in wanted)
+    return head + kept + tail.replace("  /* METERED */", "\n".join("  " + line for line in lines))
+
+
+@functools.cache
+def _template() -> tuple[str, tuple[tuple[str, str], ...], str]:
+    """metering.js split around its ``// @slow NAME`` and ``// @helper NAME`` blocks (up to ``// @end``)."""
     text = resources.files(__package__).joinpath("js/metering.js").read_text(encoding="utf-8")
-    return text.replace("  /* METERED */", "\n".join("  " + line for line in lines))
+    first, end = text.index(_BLOCK_MARK), text.index(_END_MARK)
+    parts = re.split(r"^  // @(?:slow|helper) (\w+)\n", text[first:end], flags=re.M)
+    blocks = tuple(zip(parts[1::2], parts[2::2], strict=True))
+    return text[:first], blocks, text[end + len(_END_MARK) :]

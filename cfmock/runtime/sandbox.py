@@ -34,6 +34,8 @@ from .results import KvsBinding, RuntimeLimits
 Kind = Literal["viewer", "connection"]
 
 PRELUDE: Final = resources.files(__package__).joinpath("js/prelude.js").read_text(encoding="utf-8")
+# The "not a function" callee guesser, compiled by the engine on the first call that needs it.
+_GUESS: Final = resources.files(__package__).joinpath("js/guess.js").read_text(encoding="utf-8")
 _SETUP: Final = 'Object.defineProperty(globalThis, "__cfmock_setup", {{ configurable: true, value: {} }});'
 
 
@@ -52,12 +54,18 @@ def pruning_script() -> str:
     return f"(function () {{ {surface.pruning_script(survey)} }})();\n"
 
 
-@functools.cache
-def _prelude_script() -> str:
-    """The pruning, then the engine prelude as a script (so that source and bytecode leave the same thing
-    behind: the setup function in a global, which the function deletes when called); one text per process,
-    so its bytecode is cached."""
-    return pruning_script() + _SETUP.format(PRELUDE)
+@functools.lru_cache(maxsize=256)
+def setup_script(metering: str, module_prelude: str) -> str:
+    """The pruning, then the setup function as a global: it runs the engine prelude with the run's
+    configuration, then the metering (after the prelude kept the originals for itself) and the modules'
+    prelude, and readies the engine. One script and one call per run instead of four engine calls; one
+    text per selection of metered built-ins and modules, so its bytecode is cached. (A script, so that source
+    and bytecode leave the same thing behind: the setup function in a global, which it deletes when called.)"""
+    body = (
+        f"var cfmock$engine = ({PRELUDE})(cfmock$config);\n{metering}\n;{module_prelude}\n;"
+        'cfmock$engine("ready");\nreturn cfmock$engine;'
+    )
+    return pruning_script() + _SETUP.format(f"function (cfmock$config) {{\n{body}\n}}")
 
 
 _ENGINE_STEP_S: Final = 0.25  # time for the engine's own bookkeeping after the user's time is up
@@ -127,12 +135,9 @@ class _Run:
         self.limits = limits
         self.session = engine.new_session(limits.max_stack_bytes)
         try:
-            self.session.evaluate(_prelude_script())  # cfmock's own code: known to finish
+            # cfmock's own code, known to finish.
+            self.session.evaluate(setup_script(prepared.metering, prepared.module_prelude))
             self.session.setup(config)
-            self.session.evaluate(prepared.metering)  # after the setup, which keeps the originals for itself
-            if prepared.module_prelude:
-                self.session.evaluate(prepared.module_prelude)
-            self.session.engine("ready")
         except engine.ScriptError as exc:
             self.session.close()
             raise EngineError(f"cfmock could not set up the JavaScript runtime: {exc.message}") from None
@@ -146,9 +151,9 @@ class _Run:
         self.out_of_memory = False
         self.peak = self.baseline  # heap size seen between promise jobs
 
-    def _arm(self) -> None:
-        """Give the next call into JS only the time left."""
-        self.session.stop_calls_at(max(self.deadline, _clock() + 0.0005))
+    def _arm(self, now: float | None = None) -> None:
+        """Give the next call into JS only the time left (``now``: the clock just read, which costs a syscall)."""
+        self.session.stop_calls_at(max(self.deadline, (_clock() if now is None else now) + 0.0005))
 
     def _engine_mode(self) -> None:
         self.session.stop_calls_at(_clock() + _ENGINE_STEP_S)
@@ -160,11 +165,11 @@ class _Run:
         start = _clock()
         self.deadline = start + self.limits.time_limit_s
         try:
-            self._arm()
+            self._arm(start)
             self.session.evaluate(self.prepared.source, user=True)
             self._arm()
-            self.session.engine("invoke", payload)
-            self._drain(outcome)
+            asked = self.session.engine("invoke", payload) is not False  # anything but False: maybe
+            self._drain(outcome, asked)
             if not outcome.timed_out and not outcome.error:
                 self._arm()
                 return str(self.session.engine("result"))
@@ -195,15 +200,19 @@ class _Run:
             self.session.close()
             raise interruption
 
-    def _drain(self, outcome: Outcome) -> None:
-        """Run promise jobs with the run's time left (QuickJS's own clock would restart for every job)."""
+    def _drain(self, outcome: Outcome, asked: bool) -> None:
+        """Run promise jobs with the run's time left (QuickJS's own clock would restart for every job).
+        ``asked``: whether the code may have asked the host for anything yet; once a job ran, it may have."""
         jobs = 0
         while True:
-            if _clock() >= self.deadline:
+            now = _clock()
+            if now >= self.deadline:
                 outcome.timed_out = True
                 return
-            self._arm()
-            if not self.session.run_job() and not self._answer_requests():
+            self._arm(now)
+            if self.session.run_job():
+                asked = True
+            elif not asked or not self._answer_requests():
                 return
             jobs += 1
             # A heap census walks every object, so it runs after jobs 1, 2, 4, 8… and then every 4096th.
@@ -258,13 +267,14 @@ class _Run:
                 continue
             try:
                 self._engine_mode()
-                verdict = self.session.engine("is-function", json.dumps(path))
+                verdict = self.session.engine("is-function", json.dumps(path), _GUESS)
             except engine.ScriptError:
                 verdict = None
             verdicts.append(verdict if isinstance(verdict, bool) else None)
         return verdicts
 
     def finish(self, result: str | None, outcome: Outcome) -> None:
+        quiet = False  # the engine said there is nothing to log or record: no need to ask for it
         if outcome.timed_out:
             outcome.error = TIMEOUT_MESSAGE
         elif result is not None:
@@ -272,6 +282,7 @@ class _Run:
                 data = _engine_json(result)
             except json_limits.NestedTooDeeplyError:  # cfmock's limit, the same on every Python (json_limits)
                 data = {"status": "threw", "error": STACK_OVERFLOW_MESSAGE}
+            quiet = data.get("quiet") is True
             status = data.get("status")
             if status == "returned":
                 outcome.value_type = data.get("type", "undefined")
@@ -293,6 +304,8 @@ class _Run:
             else:
                 outcome.error_stack = str(data.get("stack") or "")
                 outcome.error = self._word(str(data.get("error")), outcome.error_stack)
+        if quiet:
+            return
         try:
             self._engine_mode()
             meta = _engine_json(str(self.session.engine("meta")))
@@ -304,7 +317,7 @@ class _Run:
 
 def own_scripts(prepared: PreparedSource) -> tuple[str, ...]:
     """cfmock's scripts that run in the same context as ``prepared``: their stack frames are not the user's."""
-    return _prelude_script(), prepared.metering, prepared.module_prelude
+    return (setup_script(prepared.metering, prepared.module_prelude),)
 
 
 def _engine_json(text: str) -> dict[str, Any]:

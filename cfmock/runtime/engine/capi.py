@@ -172,6 +172,9 @@ class FastSession:
         self._runtime: int = api.new_runtime() or 0
         self._context: int = (api.new_context(self._runtime) or 0) if self._runtime else 0
         self._engine: _Value | None = None
+        # The interrupt handler is installed with the first stop time: until then only cfmock's own setup
+        # runs, which always finishes (a poll there costs a callback into Python; Ctrl-C comes out on return).
+        self._polled = False
         if not self._runtime or not self._context:
             self.close()
             raise MemoryError("QuickJS could not create a runtime")
@@ -179,7 +182,6 @@ class FastSession:
         self._stop_at = [NEVER]  # a box, so that the handler holds no reference to the session
         stop_at = self._stop_at
         self._poller = Poller(lambda: clock() >= stop_at[0])
-        api.set_interrupt_handler(self._runtime, self._poller.callback, None)
 
     @property
     def interruption(self) -> BaseException | None:
@@ -270,6 +272,9 @@ class FastSession:
 
     def stop_calls_at(self, moment: float) -> None:
         self._stop_at[0] = moment
+        if not self._polled:
+            self._api.set_interrupt_handler(self._runtime, self._poller.callback, None)
+            self._polled = True
 
     def close(self) -> None:
         api = self._api
@@ -280,7 +285,8 @@ class FastSession:
             api.free_context(self._context)
             self._context = 0
         if self._runtime:
-            api.set_interrupt_handler(self._runtime, None, None)
+            if self._polled:
+                api.set_interrupt_handler(self._runtime, None, None)
             api.free_runtime(self._runtime)
             self._runtime = 0
 

@@ -22,6 +22,11 @@
     charge(size(r));
     return r;
   }
+  // The slow versions and their helper, in blocks that metering.py includes only for the Array methods the
+  // code can reach (each function here costs every run its loading and making). Named as they
+  // were when these were one object literal (the first four), so stack traces read the same.
+  var slow = {};
+  // @helper fromIndex
   function toLength(v) {
     v = +v;
     return v !== v || v <= 0 ? 0 : v === Infinity ? Infinity : Math.floor(v);
@@ -30,33 +35,35 @@
     var k = toLength(from === undefined ? 0 : from < 0 ? len + Math.trunc(from) : from);
     return from !== undefined && from < 0 && -from > len ? 0 : Math.min(k, len);
   }
-  var slow = {
-    join: function (a, args) {
-      var sep = args[0] === undefined ? "," : Str(args[0]), out = "", i, v;
-      for (i = 0; i < a.length; i++) {
-        if (i) out += sep;
-        if ((v = a[i]) !== undefined && v !== null) out += Str(v);
-      }
-      return out;
-    },
-    indexOf: function (a, args) {
-      for (var i = fromIndex(args[1], a.length); i < a.length; i++) if (i in a && a[i] === args[0]) return i;
-      return -1;
-    },
-    includes: function (a, args) {
-      for (var i = fromIndex(args[1], a.length), x = args[0]; i < a.length; i++) {
-        if (a[i] === x || (x !== x && a[i] !== a[i])) return true;
-      }
-      return false;
-    },
-    lastIndexOf: function (a, args) {
-      var i = args.length > 1 ? +args[1] : a.length - 1;
-      i = i !== i ? 0 : i < 0 ? a.length + Math.trunc(i) : Math.min(Math.trunc(i), a.length - 1);
-      for (; i >= 0; i--) if (i in a && a[i] === args[0]) return i;
-      return -1;
-    },
+  // @slow join
+  slow.join = function join(a, args) {
+    var sep = args[0] === undefined ? "," : Str(args[0]), out = "", i, v;
+    for (i = 0; i < a.length; i++) {
+      if (i) out += sep;
+      if ((v = a[i]) !== undefined && v !== null) out += Str(v);
+    }
+    return out;
   };
-  var realSort = Array.prototype.sort;
+  // @slow indexOf
+  slow.indexOf = function indexOf(a, args) {
+    for (var i = fromIndex(args[1], a.length); i < a.length; i++) if (i in a && a[i] === args[0]) return i;
+    return -1;
+  };
+  // @slow includes
+  slow.includes = function includes(a, args) {
+    for (var i = fromIndex(args[1], a.length), x = args[0]; i < a.length; i++) {
+      if (a[i] === x || (x !== x && a[i] !== a[i])) return true;
+    }
+    return false;
+  };
+  // @slow lastIndexOf
+  slow.lastIndexOf = function lastIndexOf(a, args) {
+    var i = args.length > 1 ? +args[1] : a.length - 1;
+    i = i !== i ? 0 : i < 0 ? a.length + Math.trunc(i) : Math.min(Math.trunc(i), a.length - 1);
+    for (; i >= 0; i--) if (i in a && a[i] === args[0]) return i;
+    return -1;
+  };
+  // @slow reverse
   slow.reverse = function (a) {
     for (var lo = 0, hi = a.length - 1, l, h, lv, hv; lo < hi; lo++, hi--) {
       l = lo in a, h = hi in a, lv = a[lo], hv = a[hi]; // prettier-ignore
@@ -67,6 +74,8 @@
     }
     return a;
   };
+  // @slow sort
+  var realSort = Array.prototype.sort;
   slow.sort = function (a, args) {
     // As the built-in: values sorted first, then the undefineds, then the holes.
     var values = [], undefs = 0, i, k = 0;
@@ -77,6 +86,7 @@
     for (; k < a.length; k++) if (k in a) delete a[k];
     return a;
   };
+  // @slow copyWithin
   slow.copyWithin = function (a, args) {
     var len = a.length, to = fromIndex(args[0], len), from = fromIndex(args[1], len);
     var end = args[2] === undefined ? len : fromIndex(args[2], len), n = Math.min(end - from, len - to), step = 1;
@@ -87,6 +97,7 @@
     }
     return a;
   };
+  // @end
   var S = Str.prototype, A = Array.prototype, T = Object.getPrototypeOf(Int8Array.prototype), R = RegExp.prototype;
   var J = JSON, G = globalThis;
   /* METERED */

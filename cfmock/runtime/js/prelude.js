@@ -203,10 +203,19 @@
       }
     }
     if (state[0] !== "returned") {
-      return '{"status":' + q(state[0]) + ',"error":' + q(state[2]) + ',"stack":' + q(state[3]) + "}";
+      return '{"status":' + q(state[0]) + ',"error":' + q(state[2]) + ',"stack":' + q(state[3]) + ',"quiet":' +
+        quiet() + "}";
     }
-    return '{"status":"returned","type":' + q(type) + ',"action":' + q(decision[0]) +
-      ',"customData":' + q(decision[1]) + ',"value":' + (typeof json === "string" ? json : "null") + "}";
+    return '{"status":"returned","type":' + q(type) + ',"action":' + q(decision[0]) + ',"customData":' +
+      q(decision[1]) + ',"quiet":' + quiet() + ',"value":' + (typeof json === "string" ? json : "null") + "}";
+  }
+  // Nothing logged and no origin recorded: meta() has nothing to tell, and Python skips that call. Read
+  // without running user code: host is this closure's own object and an array's length is no accessor.
+  var ownRecords = host.originRecords;
+  function quiet() {
+    var d = ownDesc(host, "originRecords");
+    return logCount === 0 && d !== undefined && apply(hasOwn, d, ["value"]) && d.value === ownRecords &&
+      ownRecords.length === 0;
   }
   function meta() {
     var origins = "", records = host.originRecords, i, one; // records hold the user's values: each may fail
@@ -221,35 +230,13 @@
     return '{"logs":[' + logJson + '],"origins":[' + origins + "]}";
   }
 
-  // Is the global-scope member path a function (null: cannot tell)? Helps name the callee of "not a function".
-  // Read through property descriptors, never through getters: guessing must not run the user's code again.
-  function isFunction(path) {
-    try {
-      var d = dataProp(G, path[0]), v, i;
-      if (d === null) return null;
-      v = d === undefined ? realEval(path[0]) : d.value; // let, const and class bindings are not properties
-      for (i = 1; i < path.length; i++) {
-        if (v === null || v === undefined || (d = dataProp(O(v), path[i])) === null) return null;
-        v = d === undefined ? undefined : d.value;
-      }
-      return typeof v === "function";
-    } catch (x) {
-      // A local's method (s.split in s.split('/').mapp()): a name the built-in prototypes define is likely fine.
-      return path.length > 1 && knownMethod(path[path.length - 1]) ? true : null;
-    }
-  }
+  // Is the global-scope member path a function? Helps name the callee of "not a function" (js/guess.js, which
+  // Python passes along). Compiled only when an error needs it: every run would otherwise load and make it.
   var protos = [Str.prototype, Array.prototype, Number.prototype, P.prototype, RegExp.prototype, RealDate.prototype];
-  function knownMethod(key) {
-    for (var i = 0, d; i < protos.length; i++) {
-      if ((d = dataProp(protos[i], key)) && typeof d.value === "function") return true;
-    }
-    return false;
-  }
-  function dataProp(o, key) {
-    // The descriptor of o[key] along the prototype chain: undefined when absent, null for an accessor.
-    for (var d; o !== null; o = protoOf(o)) {
-      if ((d = ownDesc(o, key))) return apply(hasOwn, d, ["get"]) ? null : d;
-    }
+  var guess = null;
+  function isFunction(path, source) {
+    if (guess === null) guess = realEval(source)(G, O, realEval, ownDesc, protoOf, hasOwn, apply, protos);
+    return guess(path);
   }
 
   return function engine(op, a, b) {
@@ -258,11 +245,13 @@
       decorate = typeof G.__cfmock_decorateEvent === "function" ? G.__cfmock_decorateEvent : null;
       return delete G.__cfmock_decorateEvent;
     }
-    if (op === "invoke") return void invoke(a);
+    // What was asked so far (by the code's top level or the handler): Python asks only if anything was, or
+    // once promise jobs ran, as only they can ask from then on.
+    if (op === "invoke") return invoke(a), asked !== ""; // prettier-ignore
     // Sliced: QuickJS-ng builds long concatenations as ropes, which its Python binding cannot convert.
     if (op === "result") return apply(slice, result(), [0]);
     if (op === "meta") return apply(slice, meta(), [0]);
-    if (op === "is-function") return isFunction(parse(a));
+    if (op === "is-function") return isFunction(parse(a), b);
     if (op === "asked") return (a = asked), (asked = ""), a; // prettier-ignore
     if (op === "answer") return void answerAll(parse(a));
   };
