@@ -190,7 +190,7 @@ def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: 
     code = write(tmp_path, "spin.js", "function handler(event) { while (true) {} }\n")
     event = write(tmp_path, "e.json", EVENT)
     timer = threading.Timer(0.2, _thread.interrupt_main)
-    started, cpu = time.perf_counter(), time.thread_time()
+    cpu = time.thread_time()
     timer.start()
     try:
         status, out, err = cli(capsys, code, "--event", event)
@@ -201,8 +201,10 @@ def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: 
     assert (status, out, err) == (130, "", "cfmock: interrupted\n")
     from cfmock.runtime import engine
 
+    # This thread's CPU time, which the hard limit counts too: waiting out the 1 s limit would use >= 1 s of it
+    # however busy the machine is, while wall time also grows with the load (0.44 s seen on a loaded machine).
     if engine.fast_path():
-        assert time.perf_counter() - started < 0.9
+        assert time.thread_time() - cpu < 0.9
     else:  # the plain path stops the code at the binding's 1 s CPU-time limit, then raises Ctrl-C
         assert time.thread_time() - cpu < 1.6
 
