@@ -184,7 +184,9 @@ def test_connection_function_error_exits_1(tmp_path: Path, capsys: pytest.Captur
 # -- bad input: exit 2 ----------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_stops_a_spinning_function_and_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], python_handles_ctrl_c: None
+) -> None:
     # The run's hard limit is 1 s; Ctrl-C stops the function at once, and the command exits as shells expect
     # after SIGINT, without a traceback.
     code = write(tmp_path, "spin.js", "function handler(event) { while (true) {} }\n")

@@ -142,7 +142,7 @@ def test_the_time_limit_counts_only_this_runs_thread(spinner: str) -> None:
 
 
 @pytest.mark.parametrize("spinner", SPINNERS)
-def test_ctrl_c_stops_a_spinning_run_at_once(spinner: str) -> None:
+def test_ctrl_c_stops_a_spinning_run_at_once(spinner: str, python_handles_ctrl_c: None) -> None:
     # Ctrl-C reaches Python while QuickJS spins; cfmock's interrupt handler stops the code and raises it,
     # rather than waiting out the hard limit and reporting a timeout. The plain path has no handler in Python:
     # there Ctrl-C is raised when the binding's own limit (at most the 1 s default) has stopped the code.
