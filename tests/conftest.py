@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,3 +26,15 @@ def handler_results_match_the_model() -> Iterator[list[str]]:
         yield mismatches
     if mismatches:
         pytest.fail("handler results that the model does not allow:\n" + "\n".join(mismatches), pytrace=False)
+
+
+@pytest.fixture
+def python_handles_ctrl_c() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as in any interactive Python. A process started with SIGINT ignored (a
+    background job of a non-interactive shell, some CI runners) keeps it ignored, and there
+    ``_thread.interrupt_main()`` does nothing: the Ctrl-C tests then saw no Ctrl-C at all."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

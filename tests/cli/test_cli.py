@@ -184,13 +184,15 @@ def test_connection_function_error_exits_1(tmp_path: Path, capsys: pytest.Captur
 # -- bad input: exit 2 ----------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_stops_a_spinning_function_and_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], python_handles_ctrl_c: None
+) -> None:
     # The run's hard limit is 1 s; Ctrl-C stops the function at once, and the command exits as shells expect
     # after SIGINT, without a traceback.
     code = write(tmp_path, "spin.js", "function handler(event) { while (true) {} }\n")
     event = write(tmp_path, "e.json", EVENT)
     timer = threading.Timer(0.2, _thread.interrupt_main)
-    started, cpu = time.perf_counter(), time.thread_time()
+    cpu = time.thread_time()
     timer.start()
     try:
         status, out, err = cli(capsys, code, "--event", event)
@@ -201,8 +203,10 @@ def test_ctrl_c_stops_a_spinning_function_and_exits_130(tmp_path: Path, capsys: 
     assert (status, out, err) == (130, "", "cfmock: interrupted\n")
     from cfmock.runtime import engine
 
+    # This thread's CPU time, which the hard limit counts too: waiting out the 1 s limit would use >= 1 s of it
+    # however busy the machine is, while wall time also grows with the load (0.44 s seen on a loaded machine).
     if engine.fast_path():
-        assert time.perf_counter() - started < 0.9
+        assert time.thread_time() - cpu < 0.9
     else:  # the plain path stops the code at the binding's 1 s CPU-time limit, then raises Ctrl-C
         assert time.thread_time() - cpu < 1.6
 

@@ -80,6 +80,9 @@ def test_a_client_created_with_no_region_works(
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    # boto3's default session reads the config once, and the fixtures above may have made it already: with a
+    # region in ~/.aws/config (a developer's machine, a CI runner) the client then had that region, not none.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     client = boto3.client("cloudfront-keyvaluestore", **DUMMY)
     assert client.meta.region_name == "us-east-1"
     store.put("k", "v")
