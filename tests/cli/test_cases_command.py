@@ -7,15 +7,12 @@ passes, 1 when any fails, 2 for usage errors.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_process import cfmock_process
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIRECT = """function handler(event) {
     var request = event.request;
     console.log('uri ' + request.uri);
@@ -51,15 +48,6 @@ async function connectionHandler(connection) {
 """
 
 
-def cfmock(*argv: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["PYTHONPATH"] = str(ROOT)  # this checkout, whatever cfmock the interpreter has installed
-    return subprocess.run(
-        [sys.executable, "-m", "cfmock", *argv],
-        cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-
-
 def write(path: Path, content: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
@@ -75,7 +63,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_cases_without_expected_files_fail_and_say_how_to_create_them(project: Path) -> None:
-    done = cfmock("test", "redirect.js", "cases", cwd=project)
+    done = cfmock_process("test", "redirect.js", "cases", cwd=project)
     assert done.returncode == 1, done.stderr
     hint = "run `cfmock test redirect.js cases --update` to create it from the actual result"
     assert done.stdout == (
@@ -87,7 +75,7 @@ def test_cases_without_expected_files_fail_and_say_how_to_create_them(project: P
 
 
 def test_update_writes_the_expected_files_then_every_case_passes(project: Path) -> None:
-    done = cfmock("test", "redirect.js", "cases", "--update", cwd=project)
+    done = cfmock_process("test", "redirect.js", "cases", "--update", cwd=project)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
         "PASS old (wrote old.expected.json)\nPASS other (wrote other.expected.json)\n2 passed, 0 failed\n"
@@ -95,17 +83,17 @@ def test_update_writes_the_expected_files_then_every_case_passes(project: Path) 
     written = (project / "cases" / "old.expected.json").read_text(encoding="utf-8")
     assert json.loads(written) == OLD_EXPECTED
     assert list(json.loads(written)) == ["output", "logs", "error"]  # the documented order, whatever JS did
-    again = cfmock("test", "redirect.js", "cases", cwd=project)
+    again = cfmock_process("test", "redirect.js", "cases", cwd=project)
     assert (again.returncode, again.stdout) == (0, "PASS old\nPASS other\n2 passed, 0 failed\n")
     # Nothing changed: --update writes nothing and says nothing about writing.
-    unchanged = cfmock("test", "redirect.js", "cases", "--update", cwd=project)
+    unchanged = cfmock_process("test", "redirect.js", "cases", "--update", cwd=project)
     assert unchanged.stdout == "PASS old\nPASS other\n2 passed, 0 failed\n"
 
 
 def test_a_failing_case_prints_a_unified_diff(project: Path) -> None:
-    assert cfmock("test", "redirect.js", "cases", "--update", cwd=project).returncode == 0
+    assert cfmock_process("test", "redirect.js", "cases", "--update", cwd=project).returncode == 0
     write(project / "redirect.js", REDIRECT.replace("'/new'", "'/newer'"))
-    done = cfmock("test", "redirect.js", "cases", cwd=project)
+    done = cfmock_process("test", "redirect.js", "cases", cwd=project)
     assert done.returncode == 1
     assert done.stdout == (
         "FAIL old\n"
@@ -128,11 +116,11 @@ def test_a_failing_case_prints_a_unified_diff(project: Path) -> None:
 def test_only_the_keys_present_are_compared_and_update_keeps_that_choice(project: Path) -> None:
     write(project / "cases" / "old.expected.json", {"logs": ["uri /old"]})
     write(project / "cases" / "other.expected.json", {"output": {"request": {"uri": "/other"}}})
-    done = cfmock("test", "redirect.js", "cases", cwd=project)
+    done = cfmock_process("test", "redirect.js", "cases", cwd=project)
     assert done.returncode == 1
     assert done.stdout.startswith("PASS old\nFAIL other\n    --- other.expected.json\n")
     assert '+      "cookies": {},' in done.stdout  # the whole actual output, against the partial one expected
-    assert cfmock("test", "redirect.js", "cases", "--update", cwd=project).returncode == 0
+    assert cfmock_process("test", "redirect.js", "cases", "--update", cwd=project).returncode == 0
     assert json.loads((project / "cases" / "old.expected.json").read_text()) == {"logs": ["uri /old"]}
     other = json.loads((project / "cases" / "other.expected.json").read_text())
     assert list(other) == ["output"] and other["output"]["request"]["uri"] == "/other"
@@ -140,12 +128,12 @@ def test_only_the_keys_present_are_compared_and_update_keeps_that_choice(project
 
 def test_function_errors_are_compared_without_cloudfronts_prefix(project: Path) -> None:
     write(project / "bad.js", "function handler(event) { console.log('before'); throw new Error('boom'); }")
-    assert cfmock("test", "bad.js", "cases", "--update", cwd=project).returncode == 0
+    assert cfmock_process("test", "bad.js", "cases", "--update", cwd=project).returncode == 0
     written = json.loads((project / "cases" / "old.expected.json").read_text())
     assert written == {"output": None, "logs": ["before"], "error": "Error: boom"}
     # An expectation on the output alone: the diff says why there is none.
     write(project / "cases" / "old.expected.json", {"output": OLD_EXPECTED["output"]})
-    done = cfmock("test", "bad.js", "cases", cwd=project)
+    done = cfmock_process("test", "bad.js", "cases", cwd=project)
     assert done.returncode == 1
     assert '+  "output": null' in done.stdout
     assert "    (the function failed: Error: boom)\n" in done.stdout
@@ -159,7 +147,7 @@ def test_bad_cases_fail_alone_and_the_run_goes_on(project: Path) -> None:
     write(project / "cases" / "empty.expected.json", {})
     write(project / "cases" / "stray.expected.json", {"logs": []})
     write(project / "cases" / "README.md", "not a case")
-    done = cfmock("test", "redirect.js", "cases", cwd=project)
+    done = cfmock_process("test", "redirect.js", "cases", cwd=project)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert lines[0] == "FAIL broken"
@@ -186,7 +174,7 @@ def test_connection_functions_with_a_store(tmp_path: Path) -> None:
     write(tmp_path / "cases" / "blocked.event.json", {"clientIp": "203.0.113.9"})
     write(tmp_path / "cases" / "allowed.event.json", {"clientIp": "192.0.2.1"})
     command = ["test", "check.js", "cases", "--connection", "--kvs", "blocked.json"]
-    assert cfmock(*command, "--update", cwd=tmp_path).returncode == 0
+    assert cfmock_process(*command, "--update", cwd=tmp_path).returncode == 0
     assert json.loads((tmp_path / "cases" / "blocked.expected.json").read_text()) == {
         "output": {"action": "deny", "customData": "blocked 203.0.113.9"},
         "logs": [],
@@ -196,11 +184,11 @@ def test_connection_functions_with_a_store(tmp_path: Path) -> None:
         "action": "allow",
         "customData": None,
     }
-    done = cfmock(*command, cwd=tmp_path)
+    done = cfmock_process(*command, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "PASS allowed\nPASS blocked\n2 passed, 0 failed\n")
     # The store is part of the command to repeat: the hint says so.
     (tmp_path / "cases" / "allowed.expected.json").unlink()
-    done = cfmock(*command, cwd=tmp_path)
+    done = cfmock_process(*command, cwd=tmp_path)
     assert "`cfmock test check.js cases --connection --kvs blocked.json --update`" in done.stdout
 
 
@@ -208,7 +196,7 @@ def test_forgetting_connection_says_so(tmp_path: Path) -> None:
     write(tmp_path / "check.js", CONNECTION_CODE)
     write(tmp_path / "cases" / "a.event.json", {"request": {"uri": "/"}})
     write(tmp_path / "cases" / "a.expected.json", {"error": None})
-    done = cfmock("test", "check.js", "cases", cwd=tmp_path)
+    done = cfmock_process("test", "check.js", "cases", cwd=tmp_path)
     assert done.returncode == 1
     assert "(hint: this code defines connectionHandler, not handler: it is a connection function" in done.stdout
 
@@ -228,14 +216,14 @@ def test_forgetting_connection_says_so(tmp_path: Path) -> None:
 )
 def test_usage_errors_exit_2(project: Path, argv: list[str], message: str) -> None:
     (project / "empty").mkdir()
-    done = cfmock("test", *argv, cwd=project)
+    done = cfmock_process("test", *argv, cwd=project)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(message) if message.startswith("cfmock") else message in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_missing_arguments_exit_2(project: Path) -> None:
-    done = cfmock("test", "redirect.js", cwd=project)
+    done = cfmock_process("test", "redirect.js", cwd=project)
     assert done.returncode == 2 and "CASES" in done.stderr.upper()
 
 
@@ -243,14 +231,14 @@ def test_now_fixes_the_clock_of_every_case(tmp_path: Path) -> None:
     write(tmp_path / "expiry.js", "function handler(e) { console.log(new Date().toISOString()); return e.request; }")
     write(tmp_path / "cases" / "a.event.json", OLD)
     write(tmp_path / "cases" / "a.expected.json", {"logs": ["2030-06-01T12:00:00.000Z"]})
-    done = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
+    done = cfmock_process("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "PASS a\n1 passed, 0 failed\n")
-    later = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:01Z", cwd=tmp_path)
+    later = cfmock_process("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:01Z", cwd=tmp_path)
     assert later.returncode == 1
     assert '+    "2030-06-01T12:00:01.000Z"' in later.stdout
     # The clock is part of the command to repeat.
     (tmp_path / "cases" / "a.expected.json").unlink()
-    again = cfmock("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
+    again = cfmock_process("test", "expiry.js", "cases", "--now", "2030-06-01T12:00:00Z", cwd=tmp_path)
     assert "`cfmock test expiry.js cases --now 2030-06-01T12:00:00Z --update`" in again.stdout
 
 
@@ -259,7 +247,7 @@ def test_runtime_applies_to_every_case(tmp_path: Path) -> None:
     write(tmp_path / "f.js", "function handler(event) { const r = event.request; return r; }")
     write(tmp_path / "cases" / "a.event.json", OLD)
     write(tmp_path / "cases" / "a.expected.json", {"error": None})
-    assert cfmock("test", "f.js", "cases", "--runtime", "cloudfront-js-2.0", cwd=tmp_path).returncode == 0
-    done = cfmock("test", "f.js", "cases", "--runtime", "cloudfront-js-1.0", cwd=tmp_path)
+    assert cfmock_process("test", "f.js", "cases", "--runtime", "cloudfront-js-2.0", cwd=tmp_path).returncode == 0
+    done = cfmock_process("test", "f.js", "cases", "--runtime", "cloudfront-js-1.0", cwd=tmp_path)
     assert done.returncode == 1
     assert '+  "error": "SyntaxError: Token \\"const\\" not supported in this version"' in done.stdout

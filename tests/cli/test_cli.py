@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_process import cfmock_process
 
 from cfmock.cli import main
 
@@ -336,17 +337,6 @@ def test_run_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 # -- --event from anywhere, --now, the --connection hint: as a process --------------------------------------------
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cfmock_process(*argv: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["PYTHONPATH"] = str(ROOT)  # this checkout, whatever cfmock the interpreter has installed
-    return subprocess.run(
-        [sys.executable, "-m", "cfmock", *argv],
-        cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def test_event_from_standard_input(tmp_path: Path) -> None:

@@ -4,10 +4,9 @@ run as a user would: a subprocess, real files."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_process import cfmock_process
 
 PREFIX = "The CloudFront function associated with the CloudFront distribution is invalid or could not run. "
 EVENT = {
@@ -16,18 +15,8 @@ EVENT = {
     "viewer": {"ip": "198.51.100.11"},
     "request": {"method": "GET", "uri": "/old", "headers": {"host": {"value": "example.org"}}},
 }
-ROOT = Path(__file__).resolve().parents[2]
 SYNTAX = 'function handler(event) {\n  if (event.request.uri.startsWith("/a" {\n    return event.request;\n  }\n}\n'
 RUNTIME = "function handler(event) {\r\n\tvar é = '😀';\r\n\treturn event.request.headers.nope.value;\r\n}\r\n"
-
-
-def cfmock_process(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "cfmock", *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-        check=False, encoding="utf-8",
-    )  # fmt: skip
 
 
 def test_run_points_at_a_syntax_error(tmp_path: Path) -> None:
