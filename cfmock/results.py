@@ -61,11 +61,10 @@ class FunctionResult:
         if self.error_message:
             lines.append(f"Error: {self.error_message}")
         else:
-            from cfmock.runtime.nesting import recursion_room
+            from cfmock.runtime.nesting import in_room
 
             lines.append("Output:")
-            with recursion_room():
-                lines.append(json.dumps(self.output_object, indent=2))
+            lines.append(in_room(json.dumps, self.output_object, indent=2))
         for record in self.origin_requests:
             lines.append(f"Origin change: {json.dumps(record)}")
         return "\n".join(lines)

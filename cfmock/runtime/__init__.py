@@ -105,15 +105,13 @@ def _error_location(code: str | bytes, prepared: PreparedSource, stack: str) -> 
     return locate(stack, prepared.source, text, sandbox.own_scripts(prepared))
 
 
-def _payload(event: bytes) -> tuple[str, str]:
+# Test suites send the same event again and again, and normalising it is a pure function of its JSON text (an
+# event given as a mapping is normalised from its printed text too: events.load_json_object), so that is the key.
+@functools.lru_cache(maxsize=32)  # at most ~2.6 MB: events are <= 40 KB
+def _viewer_payload(event: bytes) -> tuple[str, str]:
     """The normalised event as the engine's JSON payload, and its event type."""
     normalised = normalise_viewer_event(event)
     return dump_json(normalised, separators=(",", ":")), normalised["context"]["eventType"]
-
-
-# Test suites send the same event again and again, and normalising it is a pure function of its JSON text (an
-# event given as a mapping is normalised from its printed text too: events.load_json_object), so that is the key.
-_viewer_payload = functools.lru_cache(maxsize=32)(_payload)  # at most ~2.6 MB: events are <= 40 KB
 
 
 @functools.lru_cache(maxsize=32)  # as _viewer_payload: a pure function of the connection object's JSON text

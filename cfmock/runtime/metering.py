@@ -61,7 +61,7 @@ def metering_script(names: frozenset[str]) -> str:
                 f"var {real} = {target}.{name}; {target}.{name} = "
                 f"({{ {name}({params}) {{ return m({real}, this, arguments{slow}); }} }}).{name};"
             )
-    wanted = {name for name in _SLOW if name in names}  # the Array methods metered: all of _SLOW are
+    wanted = set(_SLOW & names)  # the slow versions of the Array methods the code can reach
     if wanted & _FROM_INDEX_USERS:
         wanted.add("fromIndex")
     head, blocks, tail = _template()

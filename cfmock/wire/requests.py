@@ -171,12 +171,16 @@ def _find_missing(shape: Any, value: Any, path: str, out: list[str]) -> None:
             # The path is spelled only where it is used: a missing member, or one that can hold more members.
             if value.get(name) is None:
                 if name in shape.required_members and member.serialization.get("location") != "header":
-                    out.append(f"{path}.{_lower_first(name)}" if path else _lower_first(name))
+                    out.append(_member_path(path, name))
             elif member.type_name in ("structure", "list"):
-                _find_missing(member, value[name], f"{path}.{_lower_first(name)}" if path else _lower_first(name), out)
+                _find_missing(member, value[name], _member_path(path, name), out)
     elif shape.type_name == "list" and isinstance(value, list):
         for index, item in enumerate(value):
             _find_missing(shape.member, item, f"{path}.{index + 1}.member", out)
+
+
+def _member_path(path: str, name: str) -> str:
+    return f"{path}.{_lower_first(name)}" if path else _lower_first(name)
 
 
 def _local(tag: str) -> str:
