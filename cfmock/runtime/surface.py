@@ -19,6 +19,7 @@ property keyed by ``Symbol.name``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Final
 
 KEPT: Final[dict[str, str]] = {
@@ -216,17 +217,30 @@ _INTRINSIC_EXPRESSIONS: Final = {
     "%AsyncFunction%.prototype": "Object.getPrototypeOf(async function () {})",
     "%GeneratorFunction%.prototype": "Object.getPrototypeOf(function* () {})",
 }
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z_$][\w$]*$")
+
+
+def _member(key: str) -> str:
+    if key.startswith("@@"):
+        return f"[Symbol[{json.dumps(key[2:])}]]"
+    return f".{key}" if _IDENTIFIER.match(key) else f"[{json.dumps(key)}]"
 
 
 def pruning_script(survey: dict[str, list[str]]) -> str:
     """JavaScript (a function body, run first in every context, not in strict mode: what cannot be deleted,
     such as the well-known symbols, stays) deleting everything the table leaves out. Plain ``delete``
-    statements: resolving paths at run time cost a millisecond per run."""
-    lines = ["var TA = Object.getPrototypeOf(Int8Array), IP = Object.getPrototypeOf(Object.getPrototypeOf([].keys()));"]
+    statements: resolving paths at run time cost a millisecond per run. Each object is looked up once, into
+    ``o``: a quarter cheaper than walking its path from ``globalThis`` for every key."""
+    lines = [
+        "var G = globalThis, TA = Object.getPrototypeOf(Int8Array),"
+        " IP = Object.getPrototypeOf(Object.getPrototypeOf([].keys())), o;"
+    ]
+    target = None
     for path, key in removals(survey):
-        target = _INTRINSIC_EXPRESSIONS.get(path) or "globalThis" + "".join(
-            f"[{json.dumps(p)}]" for p in path.split(".")
-        )
-        member = f"[Symbol[{json.dumps(key[2:])}]]" if key.startswith("@@") else f"[{json.dumps(key)}]"
-        lines.append(f"delete {target}{member};")
+        # removals() lists symbol keys first, so an object can come round twice; "o =" costs little.
+        wanted = _INTRINSIC_EXPRESSIONS.get(path) or "G" + "".join(_member(p) for p in path.split("."))
+        if wanted != target:
+            lines.append(f"o = {wanted};")
+            target = wanted
+        lines.append(f"delete o{_member(key)};")
     return "\n".join(lines)

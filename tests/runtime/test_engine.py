@@ -108,3 +108,29 @@ def test_a_library_without_quickjs_falls_back_with_one_warning() -> None:
         assert engine.load_fast_path(libc) is None
     assert len(caught) == 1
     assert "plain binding" in str(caught[0].message)
+
+
+SOURCE_PROBE = (
+    'Object.defineProperty(globalThis, "__cfmock_setup", { configurable: true, value: function (c) {'
+    " function own() { return 'cfmock internals'; }"
+    " return function (op) { return op === 'own' ? String(own) : String(globalThis.user); }; } });"
+)
+
+
+def test_cfmock_scripts_lose_their_source_text_on_the_fast_path_and_user_code_keeps_its_own() -> None:
+    # The fast path caches cfmock's own scripts without their source text (String(console.log) then reads
+    # like a built-in); the user's code is cached with it, as Function.prototype.toString needs.
+    for session in sessions():
+        try:
+            for _ in range(2):  # the second fast run loads cached bytecode
+                session.evaluate(SOURCE_PROBE)
+                session.setup("")
+                session.evaluate("function user() { return 'mine'; }", user=True)
+                assert session.engine("user") == "function user() { return 'mine'; }"
+                own = session.engine("own")
+                if isinstance(session, FastSession):
+                    assert own == "function own() {\n    [native code]\n}"
+                else:  # the binding can only evaluate source: it keeps it
+                    assert own == "function own() { return 'cfmock internals'; }"
+        finally:
+            session.close()

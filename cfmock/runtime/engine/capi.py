@@ -23,6 +23,9 @@ from .session import NEVER, ScriptError, clock
 
 _COMPILE_ONLY: Final = 1 << 5  # JS_EVAL_FLAG_COMPILE_ONLY with JS_EVAL_TYPE_GLOBAL, as Context.eval uses
 _BYTECODE: Final = 1 << 0  # JS_WRITE_OBJ_BYTECODE / JS_READ_OBJ_BYTECODE
+# JS_WRITE_OBJ_STRIP_SOURCE: cfmock's own scripts drop their source text. Loading them is then about a third
+# cheaper, and ``String(console.log)`` reads ``[native code]`` as a built-in's would, not cfmock's source.
+_STRIP_SOURCE: Final = 1 << 4
 _TAG_BOOL: Final = 1
 _TAG_NULL: Final = 2
 _TAG_UNDEFINED: Final = 3
@@ -79,7 +82,7 @@ class CApi:
         self.free_value = bind("JS_FreeValue", None, vp, value)
         self.run_job = _bind(released, "JS_ExecutePendingJob", ctypes.c_int, vp, ctypes.POINTER(vp))
         self.js_free = bind("js_free", None, vp, vp)
-        self._cache: OrderedDict[str, bytes | None] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, bool], bytes | None] = OrderedDict()
         self._cache_lock = threading.Lock()
         if hasattr(os, "register_at_fork"):  # a fork while another thread held it (Unix only)
             os.register_at_fork(after_in_child=self._new_lock)
@@ -87,20 +90,22 @@ class CApi:
     def _new_lock(self) -> None:
         self._cache_lock = threading.Lock()
 
-    def cached(self, context: int, source: str) -> bytes | None:
-        """The bytecode of ``source`` (compiled in ``context`` the first time); None if it does not compile."""
+    def cached(self, context: int, source: str, *, own: bool = False) -> bytes | None:
+        """The bytecode of ``source`` (compiled in ``context`` the first time); None if it does not compile.
+        ``own``: cfmock's own script, whose source text is not kept."""
+        key = (source, own)
         with self._cache_lock:  # runs may happen on several threads
-            if source in self._cache:
-                self._cache.move_to_end(source)
-                return self._cache[source]
-        code = self.compile(context, source)
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        code = self.compile(context, source, strip_source=own)
         with self._cache_lock:
-            self._cache[source] = code
+            self._cache[key] = code
             if len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return code
 
-    def compile(self, context: int, source: str) -> bytes | None:
+    def compile(self, context: int, source: str, *, strip_source: bool = False) -> bytes | None:
         """Compile without running anything; None when it does not compile (evaluating the source then
         reports the error as usual) or cannot be passed to QuickJS."""
         if "\0" in source:
@@ -114,7 +119,8 @@ class CApi:
             self.free_value(context, self.get_exception(context))
             return None
         size = ctypes.c_size_t()
-        buffer = self.write_object(context, ctypes.byref(size), function, _BYTECODE)
+        flags = _BYTECODE | _STRIP_SOURCE if strip_source else _BYTECODE
+        buffer = self.write_object(context, ctypes.byref(size), function, flags)
         self.free_value(context, function)
         if not buffer:
             self.free_value(context, self.get_exception(context))
@@ -190,7 +196,7 @@ class FastSession:
     def evaluate(self, source: str, *, user: bool = False) -> None:
         api, context = self._api, self._context
         api.update_stack_top(self._runtime)  # the parser checks the stack too, and threads differ
-        code = api.cached(context, source)
+        code = api.cached(context, source, own=not user)
         if code is None:
             text = source.encode("utf-8", "surrogatepass")
             evaluate = api.eval_released if user else api.eval
