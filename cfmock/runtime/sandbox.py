@@ -339,11 +339,13 @@ def execute(prepared: PreparedSource, kind: Kind, payload: str, *, runtime: str,
     """Run the prepared code once against ``payload`` (the normalised event or connection, as JSON);
     ``now_ms`` is the run's clock in epoch milliseconds (see clock.py)."""
     run = _Run(prepared, limits, _config(kind, runtime, event_type, edge_location, kvs, limits, now_ms), kvs)
+    ended_on_its_own = False
     try:
         outcome = Outcome()
         result = run.user_phase(payload, outcome)
         run.finish(result, outcome)
         run.deliver_interruption()  # one that came while the engine finished up
+        ended_on_its_own = not outcome.timed_out and not run.out_of_memory
         return outcome
     finally:
-        run.session.close()
+        run.session.close(reusable=ended_on_its_own)

@@ -70,5 +70,5 @@ class PlainSession:
         # The binding restarts its clock on every call, so each call gets the time left.
         self._ctx.set_time_limit(-1 if moment == NEVER else max(moment - clock(), 0.0005))
 
-    def close(self) -> None:
-        self._engine = None
+    def close(self, *, reusable: bool = False) -> None:
+        self._engine = None  # the binding's Context is one runtime and context, freed with it

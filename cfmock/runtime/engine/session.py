@@ -25,7 +25,8 @@ class ScriptError(Exception):
 
 
 class Session(Protocol):
-    """One fresh QuickJS runtime and context: nothing else has run in it, and it is dropped after one run."""
+    """One fresh QuickJS context: nothing else has run in it, and it is dropped after one run. Its runtime
+    is new too, or one a run before it left exactly as new (no job pending, no memory held)."""
 
     @property
     def interruption(self) -> BaseException | None:
@@ -56,5 +57,6 @@ class Session(Protocol):
     def stop_calls_at(self, moment: float) -> None:
         """Stop JavaScript (``InternalError: interrupted``) once :data:`clock` reaches ``moment``."""
 
-    def close(self) -> None:
-        """Free the context and runtime now."""
+    def close(self, *, reusable: bool = False) -> None:
+        """Free the context now, and the runtime unless ``reusable`` (the run ended on its own: no time limit,
+        memory limit or Ctrl-C) and the engine can hand it, clean, to the thread's next run."""
