@@ -84,6 +84,23 @@ def test_profile_differences() -> None:
     assert set(two[1:]) == {"function"} and two[0] == "undefined"
 
 
+# Besides the table's globals and the profile's own: console and require, and the two hidden globals of the
+# modules contract (js/prelude.js).
+CFMOCK_GLOBALS = {"console", "require", "__cfmock_host", "__cfmock_modules"}
+
+
+@pytest.mark.parametrize("runtime", [V1, V2])
+def test_the_global_object_holds_nothing_the_table_does_not_list(runtime: str) -> None:
+    # Whatever else the engine puts on the global object (QuickJS's extras, timers a build may add) is pruned.
+    code = (
+        "function handler(event) { console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis).concat("
+        "Object.getOwnPropertySymbols(globalThis).map(String)))); return event.request; }"
+    )
+    names = set(json.loads(run_viewer_function(code, EVENT, runtime=runtime).logs[0]))
+    profile = ONLY_IN_1_0 if runtime == V1 else ONLY_IN_2_0
+    assert names == surface.kept("globalThis") | profile["globalThis"] | CFMOCK_GLOBALS | {"handler"}
+
+
 def test_connection_functions_see_the_2_0_surface() -> None:
     code = "function connectionHandler(c) { c.logCustomData([typeof [].at, typeof Buffer, typeof WeakRef].join()); }"
     result = run_connection_function(code, CONNECTION)
