@@ -21,7 +21,7 @@ from typing import Any
 
 from cfmock.wire.model import error_status
 
-Writer = Callable[[Any, str, list[str]], None]
+Writer = Callable[[Any, str, str, list[str]], None]
 
 # decisions 10: botocore reads UpdateFunction's ETag from a header spelled "ETtag" (a model typo that real
 # CloudFront evidently answers); clients of other SDKs read "ETag". Send both.
@@ -45,6 +45,10 @@ def xml_text(text: str) -> str:
     """``text`` as XML character data: escaped, and only characters XML 1.0 can carry (decisions 42)."""
     if _NEEDS_WORK.search(text) is None:  # the common case: one scan, no copies
         return text
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     return _NOT_XML.sub("\ufffd", text)
 
@@ -80,6 +84,12 @@ def _http_date() -> str:
     return _date_cache[1]
 
 
+def _string_text(value: Any) -> str:
+    """``xml_text(str(value))`` in one call: strings are most of a response."""
+    text = value if type(value) is str else str(value)
+    return text if _NEEDS_WORK.search(text) is None else _escaped(text)
+
+
 def _scalar_text(shape: Any) -> Callable[[Any], str]:
     kind = shape.type_name
     if kind == "boolean":
@@ -90,9 +100,11 @@ def _scalar_text(shape: Any) -> Callable[[Any], str]:
         return lambda v: base64.b64encode(v).decode("ascii")
     if kind in ("integer", "long"):
         return lambda v: str(int(v))
-    return lambda v: xml_text(str(v))
+    return _string_text
 
 
+# A writer appends ``value`` as an element to ``out``, given the element's opening and closing tags. The tags are
+# spelled once, when the writer of the enclosing shape is built, not on every call.
 _XML_WRITERS: dict[tuple[str, str], Writer] = {}
 
 
@@ -101,49 +113,64 @@ def _xml_writer(shape: Any) -> Writer:
     writer = _XML_WRITERS.get(key)
     if writer is None:
         # Placeholder first so recursive shapes terminate; replaced below.
-        _XML_WRITERS[key] = lambda value, tag, out: _XML_WRITERS[key](value, tag, out)
+        _XML_WRITERS[key] = lambda value, start, end, out: _XML_WRITERS[key](value, start, end, out)
         writer = _XML_WRITERS[key] = _build_xml_writer(shape)
     return writer
+
+
+# What a structure or list writes for one member (or item): scalars carry their text function and are written in
+# place; other shapes carry their writer.
+_Part = tuple[str, str, Callable[[Any], str] | None, Writer | None]
+
+
+def _part(shape: Any, tag: str) -> _Part:
+    if shape.type_name in ("structure", "list"):
+        return f"<{tag}>", f"</{tag}>", None, _xml_writer(shape)
+    return f"<{tag}>", f"</{tag}>", _scalar_text(shape), None
 
 
 def _build_xml_writer(shape: Any) -> Writer:
     kind = shape.type_name
     if kind == "structure":
         members = [
-            (
-                name,
-                member.serialization.get("name", name),
-                _xml_writer(member),
-                member.type_name == "list" and bool(member.serialization.get("flattened")),
-            )
+            (name, *_part(member, member.serialization.get("name", name)))
             for name, member in shape.members.items()
             if "location" not in member.serialization
         ]
 
-        def write_structure(value: Any, tag: str, out: list[str]) -> None:
-            out.append(f"<{tag}>")
-            for name, wire_name, write, _flat in members:
+        def write_structure(value: Any, start: str, end: str, out: list[str]) -> None:
+            out.append(start)
+            for name, member_start, member_end, text, write in members:
                 item = value.get(name)
                 if item is not None:
-                    write(item, wire_name, out)
-            out.append(f"</{tag}>")
+                    if text is not None:
+                        out.append(f"{member_start}{text(item)}{member_end}")
+                    else:
+                        assert write is not None
+                        write(item, member_start, member_end, out)
+            out.append(end)
 
         return write_structure
     if kind == "list":
-        item_tag = shape.member.serialization.get("name", "member")
-        write_item = _xml_writer(shape.member)
+        item_start, item_end, item_text, write_item = _part(
+            shape.member, shape.member.serialization.get("name", "member")
+        )
 
-        def write_list(value: Any, tag: str, out: list[str]) -> None:
-            out.append(f"<{tag}>")
-            for item in value:
-                write_item(item, item_tag, out)
-            out.append(f"</{tag}>")
+        def write_list(value: Any, start: str, end: str, out: list[str]) -> None:
+            out.append(start)
+            if item_text is not None:
+                out.extend([f"{item_start}{item_text(item)}{item_end}" for item in value])
+            else:
+                assert write_item is not None
+                for item in value:
+                    write_item(item, item_start, item_end, out)
+            out.append(end)
 
         return write_list
     text = _scalar_text(shape)
 
-    def write_scalar(value: Any, tag: str, out: list[str]) -> None:
-        out.append(f"<{tag}>{text(value)}</{tag}>")
+    def write_scalar(value: Any, start: str, end: str, out: list[str]) -> None:
+        out.append(f"{start}{text(value)}{end}")
 
     return write_scalar
 
@@ -192,6 +219,7 @@ class _ResponsePlan:
         self.body_shape: Any = None  # the shape rendered as the document, if any
         self.root = ""
         self.writer: Writer | None = None
+        self.document_start = self.document_end = ""
         shape = operation.output_shape
         if shape is None:
             return
@@ -210,6 +238,9 @@ class _ResponsePlan:
             self.body_shape, self.root = shape, shape.name
         if self.body_shape is not None and not self.json:
             self.writer = _xml_writer(self.body_shape)
+            # The root carries the namespace, as CloudFront's live answers do (api.md §2.2).
+            self.document_start = f'<?xml version="1.0" encoding="UTF-8"?>\n<{self.root} xmlns="{self.namespace}">'
+            self.document_end = f"</{self.root}>"
 
     def body(self, result: Mapping[str, Any]) -> tuple[bytes, str | None]:
         if self.payload_name is not None:
@@ -226,9 +257,7 @@ class _ResponsePlan:
             return json.dumps(_json_value(self.body_shape, value), separators=(",", ":")).encode(), "application/json"
         assert self.writer is not None
         out: list[str] = []
-        self.writer(value, self.root, out)
-        # The root carries the namespace, as CloudFront's live answers do (api.md §2.2).
-        out[0] = f'<?xml version="1.0" encoding="UTF-8"?>\n<{self.root} xmlns="{self.namespace}">'
+        self.writer(value, self.document_start, self.document_end, out)
         return "".join(out).encode("utf-8"), "text/xml"
 
 
