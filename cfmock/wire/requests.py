@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -85,9 +87,9 @@ class _OperationParser:
             if member.type_name in ("blob", "string"):
                 params[name] = body if member.type_name == "blob" else body.decode("utf-8")
             elif body:
-                params[name] = self._document(body, member)
+                params[name] = self._remembered_document(body)
         elif self.body_members and body:
-            params.update(self._document(body, self.shape, only=self.body_members))
+            params.update(self._remembered_document(body))
         if self.shape is not None:
             _check_required(self.shape, params, "", self.invalid)
         return params
@@ -96,6 +98,30 @@ class _OperationParser:
     def invalid(self) -> str:
         """The code of a request that does not fit the model (decisions 17; the data plane's own)."""
         return "ValidationException" if self.protocol == "rest-json" else "MalformedXML"
+
+    def body_document(self, body: bytes) -> Params:
+        """The params the body carries: the payload member's value, or the body members."""
+        if self.payload is not None:
+            return self._document(body, self.payload[1])
+        return self._document(body, self.shape, only=self.body_members)
+
+    def _remembered_document(self, body: bytes) -> Any:
+        """:meth:`body_document`, from the recent documents when these exact bytes came lately (a copy: the
+        caller owns what it gets)."""
+        if type(body) is not bytes or len(body) > MAX_REMEMBERED_BODY:
+            return self.body_document(body)
+        key = (self, body)
+        with _documents_lock:
+            document = _documents.get(key)
+            if document is not None:
+                _documents.move_to_end(key)
+        if document is None:
+            document = self.body_document(body)  # a body that fails raises here, every time: never remembered
+            with _documents_lock:
+                _documents[key] = document
+                if len(_documents) > REMEMBERED_DOCUMENTS:
+                    _documents.popitem(last=False)
+        return _copy(document)
 
     def _outside_body(self, member: Any, text: str) -> Any:
         """A URI label, query parameter or header: text that must convert to the member's type."""
@@ -120,6 +146,16 @@ class _OperationParser:
             return dict(_from_xml(shape, root, only))
         except (ValueError, TypeError):  # an integer, timestamp or base64 blob that is not one
             raise ServiceError("MalformedXML", _SCHEMA_MESSAGE) from None
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed params: dicts and lists are copied; the rest (str, bytes, numbers, datetimes) is
+    immutable."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 _SCHEMA_MESSAGE = "The XML you provided was not well-formed or did not validate against our published schema."
@@ -255,6 +291,15 @@ def _from_json(shape: Any, value: Any, path: str, only: Mapping[str, Any] | None
         return datetime.fromtimestamp(value, UTC)
     return value
 
+
+# Test suites send the same bodies again and again (an event to TestFunction, a config to UpdateFunction), and a
+# body's params are a pure function of the operation's parser and the body's bytes, so the latest few are kept,
+# which saves parsing the XML (or JSON) each time. Bounded in number and size: at most ~2 MB of bodies, each
+# kept with what it parsed to; a body of any size is parsed as before, only not remembered.
+REMEMBERED_DOCUMENTS = 32
+MAX_REMEMBERED_BODY = 64 * 1024  # a TestFunction of the largest event (decisions 23) is ~55 KB of XML
+_documents: OrderedDict[tuple[_OperationParser, bytes], Any] = OrderedDict()
+_documents_lock = threading.Lock()
 
 # Keyed by (service, operation) rather than by model object: botocore builds a new model per client, and a
 # suite makes thousands of clients.
