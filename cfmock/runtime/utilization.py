@@ -92,6 +92,7 @@ class _Reference:
         self.samples: deque[float] = deque(maxlen=REFERENCE_RUNS)
         self.refreshed = 0.0  # time.monotonic() of the last sample
         self.cost_s = 0.0
+        self.current: Calibration | None = None  # what the samples and cost say; None once either changed
 
 
 _reference = _Reference()
@@ -114,9 +115,13 @@ def calibration() -> Calibration:
             reference.samples.extend(timings[-REFERENCE_RUNS:])
             reference.refreshed = now
             reference.cost_s += time.thread_time() - started
-        # The lower quartile: a spell of load that slows most of the recent samples does not carry it.
-        quartile = sorted(reference.samples)[len(reference.samples) // 4]
-        return Calibration(reference_s=max(quartile, 1e-6), cost_s=reference.cost_s)  # 1e-6: a coarse clock
+            reference.current = None
+        if reference.current is None:  # kept between refreshes: most runs come between two of them
+            # The lower quartile: a spell of load that slows most of the recent samples does not carry it.
+            quartile = sorted(reference.samples)[len(reference.samples) // 4]
+            # 1e-6: a coarse clock
+            reference.current = Calibration(reference_s=max(quartile, 1e-6), cost_s=reference.cost_s)
+        return reference.current
 
 
 def _reference_run() -> float:
