@@ -67,15 +67,29 @@ def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _constrained_members(shape: Any) -> list[tuple[str, str]]:
+    """The members of a structure that carry a constraint somewhere, with their path segments, in model order:
+    the rest of a request is never looked at. Kept on the shape object itself, as botocore keeps its own derived
+    attributes: shapes of the same name differ between services (DescribeKeyValueStoreRequest), so a name would
+    not do as a key."""
+    found: list[tuple[str, str]] | None = shape.__dict__.get("_cfmock_constrained_members")
+    if found is None:
+        found = [(name, _lower_first(name)) for name, member in shape.members.items() if _constrained(member)]
+        shape.__dict__["_cfmock_constrained_members"] = found
+    return found
+
+
 def _violations(shape: Any, value: Any, path: str, out: list[str]) -> None:
     kind = shape.type_name
-    meta = shape.metadata
     if kind == "structure":
-        for name, member in shape.members.items():
-            item = value.get(name) if isinstance(value, Mapping) else None
-            if item is not None and _constrained(member):
-                _violations(member, item, f"{path}.{_lower_first(name)}" if path else _lower_first(name), out)
+        if isinstance(value, Mapping):
+            members = shape.members
+            for name, segment in _constrained_members(shape):
+                item = value.get(name)
+                if item is not None:
+                    _violations(members[name], item, f"{path}.{segment}" if path else segment, out)
         return
+    meta = shape.metadata
     if kind == "list":
         for index, item in enumerate(value):
             _violations(shape.member, item, f"{path}.{index + 1}.member", out)

@@ -11,7 +11,7 @@ import pytest
 from botocore.model import DenormalizedStructureBuilder
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from model_facts import has_input_member, max_length, min_length, pattern, value_set
+from model_facts import KVS, has_input_member, max_length, min_length, model, pattern, value_set
 
 from cfmock.backend.errors import ServiceError
 from cfmock.wire.constraints import check_constraints, compile_pattern
@@ -241,3 +241,26 @@ def test_integer_bounds_messages() -> None:
         "Member must have value less than or equal to 50"
     )
     check_constraints(operation, {"Limit": 50, "Label": "abc"})
+
+
+def test_structures_of_the_same_name_are_each_checked_by_their_own_members() -> None:
+    """What is learnt of a structure's members is kept per shape object, never per name: CloudFront and the
+    KeyValueStore data plane both have a DescribeKeyValueStoreRequest, with different members."""
+    control = op("DescribeKeyValueStore")
+    data = model(KVS).operation_model("DescribeKeyValueStore")
+    assert control.input_shape.name == data.input_shape.name
+    check_constraints(control, {"Name": "store"})
+    too_long = "a" * (max_length("KvsARN", KVS) + 1)
+    with pytest.raises(ServiceError) as excinfo:
+        check_constraints(data, {"KvsARN": too_long})
+    assert "at 'kvsARN' failed to satisfy constraint: Member must have length less than or equal to" in (
+        excinfo.value.message
+    )
+    # Built structures are all named alike (each builder numbers its shapes from 1).
+    first = DenormalizedStructureBuilder().with_members({"Label": {"type": "string", "max": 2}}).build_model()
+    second = DenormalizedStructureBuilder().with_members({"Other": {"type": "string", "max": 2}}).build_model()
+    assert first.name == second.name
+    for shape, member in ((first, "Label"), (second, "Other")):
+        with pytest.raises(ServiceError) as excinfo:
+            check_constraints(SimpleNamespace(input_shape=shape), {member: "abc"})
+        assert f"at '{member.lower()}'" in excinfo.value.message
