@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
+from captured_requests import capturing_client, serialized
 
 from cfmock.backend.errors import ServiceError
 from cfmock.wire import requests
@@ -20,19 +20,9 @@ from cfmock.wire.requests import parse_request
 CONFIG = {"Comment": "first", "Runtime": "cloudfront-js-2.0"}
 
 
-class _Captured(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def client() -> Any:
-    cf = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
-
-    def capture(model: Any, params: dict[str, Any], **_: Any) -> None:
-        raise _Captured(model, params)
-
-    cf.meta.events.register_first("before-call.cloudfront", capture)
-    return cf
+    return capturing_client()
 
 
 @pytest.fixture(autouse=True)
@@ -40,14 +30,6 @@ def forget() -> Iterator[None]:
     requests._documents.clear()
     yield
     requests._documents.clear()
-
-
-def serialized(client: Any, method: str, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-    """(OperationModel, request dict) exactly as cfmock's before-call handler receives them."""
-    with pytest.raises(_Captured) as excinfo:
-        getattr(client, method)(**kwargs)
-    model, request = excinfo.value.args
-    return model, request
 
 
 def counting_xml_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:

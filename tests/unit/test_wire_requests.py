@@ -10,8 +10,8 @@ import base64
 import functools
 from typing import Any
 
-import boto3
 import pytest
+from captured_requests import capturing_client, serialized
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,27 +24,9 @@ KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0b9e4b2c-5d1f-4a8e-9
 UPDATE = {"Name": "fn", "IfMatch": "E1", "FunctionConfig": {"Comment": "", "Runtime": "x"}, "FunctionCode": b""}
 
 
-class _Captured(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def client() -> Any:
-    cf = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
-
-    def capture(model: Any, params: dict[str, Any], **_: Any) -> None:
-        raise _Captured(model, params)
-
-    cf.meta.events.register_first("before-call.cloudfront", capture)
-    return cf
-
-
-def serialized(client: Any, method: str, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-    """(OperationModel, request dict) exactly as cfmock's before-call handler receives them."""
-    with pytest.raises(_Captured) as excinfo:
-        getattr(client, method)(**kwargs)
-    model, request = excinfo.value.args
-    return model, request
+    return capturing_client()
 
 
 def parsed(client: Any, method: str, **kwargs: Any) -> dict[str, Any]:
