@@ -150,7 +150,8 @@ class _OperationParser:
 
 def _copy(value: Any) -> Any:
     """A deep copy of parsed params: dicts and lists are copied; the rest (str, bytes, numbers, datetimes) is
-    immutable."""
+    immutable. backend.staged.clone does the same, but the wire may import only backend.errors (architecture.md's
+    layer table)."""
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
