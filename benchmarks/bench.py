@@ -290,9 +290,22 @@ def bench_running_code(args: Any) -> None:
         ctx.eval(FUNCTION_2KB.decode())
         return ctx.eval("JSON.stringify(handler(" + EVENT.decode() + "))")
 
+    from cfmock.runtime import profiles, sandbox
+    from cfmock.runtime.results import RuntimeLimits
+
+    limits, runtime = RuntimeLimits(), "cloudfront-js-2.0"  # run_function's defaults
+    prepared = profiles.prepare(FUNCTION_2KB.decode(), runtime)
+    config = sandbox._config("viewer", runtime, "viewer-request", "SEA19-C1", None, limits, None)
+
+    def setup_only() -> None:
+        """What each run costs before the user's code runs: a fresh context shaped like CloudFront's (pruning,
+        prelude, metering), its memory limit set, the compiled code looked up; then freed as a run frees it."""
+        sandbox._Run(prepared, limits, config).session.close(reusable=True)
+
     runs = interleaved(
         {
             "bare": bare_quickjs,
+            "setup": setup_only,
             "nothing": lambda: cfmock.run_function(FUNCTION_2KB, EVENT),
             "source": source_only,
             "crypto": lambda: cfmock.run_function(HMAC_FUNCTION, EVENT),
@@ -315,6 +328,9 @@ def bench_running_code(args: Any) -> None:
     source = runs["source"]
     print(f"    ... evaluating source      {source * 1e3:7.3f} ms   ({source / direct:.2f}x: plain path)")
     print(f"    ... bare/run_function      {direct / bare:7.2f}x  (run_function over the bare engine)")
+    setup = runs["setup"]
+    print(f"    ... context + setup only   {setup * 1e3:7.3f} ms   ({setup / bare:.2f}x bare:", end="")
+    print(" a run before the user's code)")
     hmacs = runs["50 HMACs"]
     print(f"    ... 50 HMACs               {hmacs * 1e3:7.3f} ms   ({hmacs / direct:.2f}x a plain run)")
     for module in ("crypto", "querystring"):
