@@ -88,9 +88,9 @@ def _check_in_a_fresh_process(script: str) -> None:
     Not in this process: in a long test session's large process the figures swing both ways against the
     reference's. Measured in full-suite runs: through boto3 about 1.5x higher (one function at 2.1x); through
     run_function once 2.2x higher (runs 95 µs of CPU against a reference of 55 µs, which took 62 µs against
-    the same reference in a fresh process) and once 0.45x lower. The reference is timed in a burst of runs of
-    one source, the functions round after round, and in a large process that leaves the caches in a different
-    state for each (docs/running-code.md says so)."""
+    the same reference in a fresh process) and once 0.45x lower. Part of that is the shared machine, whose
+    speed changes in spells of a few tenths of a second in any process (docs/running-code.md): the median of
+    nine runs round the seven functions spreads a spell over all of them."""
     root = Path(__file__).resolve().parents[2]
     path = [str(root), str(root / "tests"), os.environ.get("PYTHONPATH", "")]  # cfmock, recorded_utilization
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
