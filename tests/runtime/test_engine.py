@@ -110,6 +110,18 @@ def test_a_library_without_quickjs_falls_back_with_one_warning() -> None:
     assert "plain binding" in str(caught[0].message)
 
 
+def test_a_path_that_fails_its_check_falls_back_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check (engine/verify.py) runs every call the fast path makes; whatever it finds wrong is the warning.
+    from cfmock.runtime.engine import verify
+
+    monkeypatch.setattr(verify, "verify", lambda api: "calls into JavaScript did not return what they should")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert engine.load_fast_path(engine._binding()) is None
+    assert len(caught) == 1
+    assert "(calls into JavaScript did not return what they should)" in str(caught[0].message)
+
+
 SOURCE_PROBE = (
     'Object.defineProperty(globalThis, "__cfmock_setup", { configurable: true, value: function (c) {'
     " function own() { return 'cfmock internals'; }"

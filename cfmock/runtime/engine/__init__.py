@@ -64,14 +64,14 @@ def _fast_api() -> CApi | None:
 
 def load_fast_path(path: str) -> CApi | None:
     """QuickJS's C API in the library at ``path``, checked by use; None (after one warning) when unusable."""
-    from . import capi
+    from . import capi, verify
 
     reason: str | None
     try:
         if ctypes.sizeof(ctypes.c_void_p) != 8:
             raise ValueError("32-bit builds NaN-box their values")  # the fast path's JSValue is 64-bit only
         api = capi.CApi(path)
-        reason = capi.verify(api)
+        reason = verify.verify(api)
     except (OSError, AttributeError, ValueError, MemoryError, ScriptError) as error:
         reason = f"{type(error).__name__}: {error}"
     if reason is None:
