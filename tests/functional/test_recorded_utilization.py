@@ -5,7 +5,7 @@ must land within 0.5x-2x of AWS's figure and their geometric mean within 0.67x-1
 jitters on a busy machine (a preemption leaves the caches cold), so each function's figure is the median of
 nine runs, as one would read it off a few TestFunction calls; the runs go round the seven functions, so that a
 spell of load does not fall on one of them. Both ways in are run in fresh processes, as a small test run is
-(see _check_in_a_fresh_process for why not in the suite's own, and why three).
+(see _check_in_fresh_processes for why not in the suite's own, and why three).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ print(json.dumps(runs))
 """
 
 
-def _check_in_a_fresh_process(script: str) -> None:
+def _check_in_fresh_processes(script: str) -> None:
     """Run ``script`` (rounds of the seven, printed as [name, figure, output, error]) in new interpreters, as a
     small test run is, and check the figures of all RUNS rounds together.
 
@@ -118,11 +118,11 @@ def _check_in_a_fresh_process(script: str) -> None:
 
 
 def test_test_function_reports_figures_near_aws() -> None:
-    _check_in_a_fresh_process(_TEST_FUNCTION_SCRIPT)
+    _check_in_fresh_processes(_TEST_FUNCTION_SCRIPT)
 
 
 def test_run_function_reports_figures_near_aws() -> None:
-    _check_in_a_fresh_process(_RUN_FUNCTION_SCRIPT)
+    _check_in_fresh_processes(_RUN_FUNCTION_SCRIPT)
 
 
 def test_compiling_is_not_counted() -> None:
